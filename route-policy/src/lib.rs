@@ -1,2 +1,10 @@
 //! Prefix lists, community/AS-path lists and route maps with FRR's semantics.
+//!
+//! - [`model`]: the configuration objects ([`Policy`], [`PrefixList`], [`RouteMap`], ...), shared
+//!   with `frr-render`.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod model;
+
+pub use model::*;
