@@ -6,6 +6,7 @@
 
 pub mod model;
 pub mod render;
+pub mod vtysh;
 
 pub use model::Config;
 pub use render::render;

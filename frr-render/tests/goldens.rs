@@ -1,34 +1,10 @@
 //! The 29 frr-k8s render goldens (`/work/shared/spec/frr-k8s-goldens`, copied into
 //! `tests/goldens/`): each input model renders byte for byte to its golden.
 
-use std::path::PathBuf;
+mod common;
 
+use common::goldens;
 use frr_render::{Config, render};
-
-fn golden_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/goldens")
-}
-
-/// Every `(name, input, golden)` triple.
-pub fn goldens() -> Vec<(String, Config, String)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(golden_dir()).expect("golden dir") {
-        let path = entry.expect("entry").path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        let Some(test) = name.strip_suffix(".input.json") else {
-            continue;
-        };
-        let input = std::fs::read_to_string(&path).expect("read input");
-        let config: Config = serde_json::from_str(&input).unwrap_or_else(|e| panic!("{test}: {e}"));
-        let golden = std::fs::read_to_string(golden_dir().join(format!("{test}.golden")))
-            .unwrap_or_else(|e| panic!("{test}: {e}"));
-        out.push((test.to_string(), config, golden));
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
 
 #[test]
 fn all_goldens_render_byte_for_byte() {
