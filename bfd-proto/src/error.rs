@@ -126,6 +126,10 @@ pub enum Error {
         /// Last accepted value (modulo 2^32).
         high: u32,
     },
+    /// The local session is AdminDown: received packets are discarded after the remote
+    /// variables are recorded (§6.8.6).
+    #[error("local session is AdminDown")]
+    LocalAdminDown,
     /// The IP TTL / hop limit is below the required value (RFC 5881 §5: 255; RFC 5883: configured).
     #[error("received TTL/hop limit {ttl}, minimum {minimum}")]
     Ttl {
@@ -140,7 +144,7 @@ impl Error {
     /// Byte offset in the packet of the field at fault, when there is one.
     pub fn offset(&self) -> Option<usize> {
         Some(match self {
-            Self::Truncated { .. } | Self::Ttl { .. } => return None,
+            Self::Truncated { .. } | Self::Ttl { .. } | Self::LocalAdminDown => return None,
             Self::Version { .. } => 0,
             Self::Multipoint | Self::AuthNotExpected | Self::AuthMissing { .. } => 1,
             Self::DetectMultZero => 2,

@@ -12,9 +12,12 @@
 
 pub mod diagnostic;
 pub mod error;
+pub mod rng;
+pub mod session;
 pub mod state;
 pub mod wire;
 
 pub use diagnostic::Diagnostic;
 pub use error::Error;
+pub use session::{Config, ConfigError, Event, Session, Timers};
 pub use state::State;
