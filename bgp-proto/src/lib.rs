@@ -8,3 +8,15 @@
 //!
 //! No async, no sockets, no clocks: a transport feeds bytes in and takes bytes out.
 #![forbid(unsafe_code)]
+
+pub mod wire;
+
+pub use wire::capability::Capability;
+pub use wire::context::SessionContext;
+pub use wire::error::{Action, DecodeError, EncodeError, ErrorKind, MessageError};
+pub use wire::family::{Afi, AfiSafi, Safi};
+pub use wire::message::{Decoded, Message};
+pub use wire::notification::Notification;
+pub use wire::open::Open;
+pub use wire::route_refresh::RouteRefresh;
+pub use wire::update::Update;
