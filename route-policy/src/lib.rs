@@ -8,3 +8,9 @@
 pub mod model;
 
 pub use model::*;
+pub mod parse;
+pub mod regex;
+pub mod render;
+
+pub use parse::{ParseError, ParseOptions, parse, parse_with};
+pub use render::{GeLeOrder, RenderOptions, render};
