@@ -4,6 +4,8 @@
 //! - [`render()`]: the text of `frr.conf`, byte for byte what frr-k8s's templates produce.
 #![forbid(unsafe_code)]
 
+pub mod convert;
+pub mod merge;
 pub mod model;
 pub mod render;
 pub mod vtysh;

@@ -1,6 +1,8 @@
 //! Fixtures shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod fixtures;
+
 use std::path::PathBuf;
 
 use frr_render::Config;

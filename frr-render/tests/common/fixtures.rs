@@ -1,0 +1,84 @@
+//! FRRConfiguration builders for the conversion, merge and vtysh tests.
+
+use std::collections::BTreeMap;
+
+use crd_model::FRRConfiguration;
+use frr_render::convert::{NodeContext, Secret};
+use serde_json::{Value, json};
+
+/// An FRRConfiguration named `name` in `frr-k8s-system` with the given `spec`.
+pub fn cfg(name: &str, spec: Value) -> FRRConfiguration {
+    serde_json::from_value(json!({
+        "apiVersion": "frrk8s.metallb.io/v1beta1",
+        "kind": "FRRConfiguration",
+        "metadata": {"name": name, "namespace": "frr-k8s-system"},
+        "spec": spec,
+    }))
+    .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+/// A spec with one router and the given neighbors.
+pub fn router_spec(asn: u32, vrf: &str, prefixes: &[&str], neighbors: Value) -> Value {
+    json!({"bgp": {"routers": [{"asn": asn, "vrf": vrf, "prefixes": prefixes, "neighbors": neighbors}]}})
+}
+
+/// The node every test renders for.
+pub fn node(name: &str, labels: &[(&str, &str)]) -> NodeContext {
+    NodeContext {
+        name: name.into(),
+        labels: labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        hostname: String::new(),
+        log_level: Default::default(),
+        always_block: Vec::new(),
+        has_ipv4_address: true,
+    }
+}
+
+pub fn secret(name: &str, password: &str) -> Secret {
+    Secret::basic_auth(name, "frr-k8s-system", password)
+}
+
+/// Scenario 1 of demos.md: import 172.26.0.0/16 only, from the dual-stack fabric router.
+pub fn demo_import() -> FRRConfiguration {
+    cfg(
+        "receive-provider",
+        json!({"bgp": {"routers": [{"asn": 64512, "neighbors": [
+            {"address": "192.168.111.1", "asn": 64500,
+             "toReceive": {"allowed": {"mode": "filtered", "prefixes": [{"prefix": "172.26.0.0/16"}]}}},
+            {"address": "fd00:111::1", "asn": 64500,
+             "toReceive": {"allowed": {"mode": "filtered", "prefixes": [{"prefix": "172.26.0.0/16"}]}}}
+        ]}]}}),
+    )
+}
+
+/// Scenario 2 of demos.md for node `n` (1..=3): iBGP, accept all, advertise the node's /24 and the
+/// whole 10.100.0.0/16, BFD 100 ms x3. Three objects select the node: the base one, the generated
+/// per-node one and the layer-2 one.
+pub fn demo_advertise(n: u8) -> Vec<FRRConfiguration> {
+    let own = format!("10.100.{n}.0/24");
+    vec![
+        cfg(
+            "fabric-ibgp",
+            json!({"bgp": {"routers": [{"asn": 64512, "neighbors": [
+                {"address": "192.168.111.1", "asn": 64512, "bfdProfile": "fast",
+                 "toReceive": {"allowed": {"mode": "all"}}}]}],
+                "bfdProfiles": [{"name": "fast", "receiveInterval": 100, "transmitInterval": 100, "detectMultiplier": 3}]}}),
+        ),
+        cfg(
+            &format!("ovnk-generated-node{n}"),
+            json!({"nodeSelector": {"matchLabels": {"kubernetes.io/hostname": format!("node{n}")}},
+                   "bgp": {"routers": [{"asn": 64512, "prefixes": [own], "neighbors": [
+                {"address": "192.168.111.1", "asn": 64512,
+                 "toAdvertise": {"allowed": {"prefixes": [own]}}}]}]}}),
+        ),
+        cfg(
+            "ovnk-generated-layer2",
+            json!({"bgp": {"routers": [{"asn": 64512, "prefixes": ["10.100.0.0/16"], "neighbors": [
+                {"address": "192.168.111.1", "asn": 64512,
+                 "toAdvertise": {"allowed": {"prefixes": ["10.100.0.0/16"]}}}]}]}}),
+        ),
+    ]
+}
