@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use examples::lab::{Capture, FrrDaemon, FrrRouter, GoBgp, GoBgpRoute, Lab, Need, find_binary};
+use examples::lab::{
+    Capture, FrrDaemon, FrrRouter, GoBgp, GoBgpRoute, Lab, Need, find_binary, sweep_stale,
+};
 use serde_json::Value;
 
 const T: Duration = Duration::from_secs(20);
@@ -33,6 +35,16 @@ fn frr_conf(asn: u32, rid: &str, peer4: &str, peer6: &str, peer_as: u32, nets: &
         c += &format!("  network {n}\n");
     }
     c += " exit-address-family\nexit\n";
+    // BFD on the IPv4 session (bfdd runs on both routers)
+    c = c.replace(
+        "router bgp",
+        "bfd\n profile fast\n  detect-multiplier 3\n  receive-interval 100\n  \
+         transmit-interval 100\n exit\nexit\n!\nrouter bgp",
+    );
+    c = c.replace(
+        &format!(" neighbor {peer4} timers connect 1\n"),
+        &format!(" neighbor {peer4} timers connect 1\n neighbor {peer4} bfd profile fast\n"),
+    );
     // `network` needs the prefix in the RIB: blackhole statics (staticd) provide it.
     let statics: String = nets
         .iter()
@@ -69,7 +81,7 @@ fn frr_to_frr_ebgp_dual_stack() {
     );
     let frr2 = FrrRouter::start(
         &r2,
-        &[FrrDaemon::Zebra, FrrDaemon::Bgpd, FrrDaemon::Staticd],
+        FrrDaemon::ALL,
         &frr_conf(64502, "10.0.12.2", "10.0.12.1", "fd00:12::1", 64501, &[]),
     );
     assert!(frr2.running_config().contains("router bgp 64502"));
@@ -121,6 +133,18 @@ fn frr_to_frr_ebgp_dual_stack() {
     frr2.wait_bgp_route_where("10.13.0.0/24", T, |v| {
         v["paths"][0]["community"]["string"] == "64501:7"
     });
+
+    // BFD (100 ms x 3) notices a link failure well under a second.
+    frr1.wait_bfd_status("10.0.12.2", "up", T);
+    frr2.wait_bfd_status("10.0.12.1", "up", T);
+    let peers = frr1.bfd_peers_json();
+    assert!(peers.as_array().is_some_and(|p| !p.is_empty()), "{peers}");
+    let t0 = std::time::Instant::now();
+    r2.link_down("eth0");
+    frr1.wait_bfd_status("10.0.12.2", "down", Duration::from_secs(3));
+    println!("BFD down {:?} after link down", t0.elapsed());
+    r2.link_up("eth0");
+    frr1.wait_bfd_status("10.0.12.2", "up", T);
 }
 
 /// GoBGP <-> FRR: a route injected into gobgpd with a community arrives at FRR with it,
@@ -265,4 +289,14 @@ fn lab_teardown_on_drop_and_panic() {
         .clone();
     assert!(!ns_list().contains(&name));
     assert!(std::fs::read_link(format!("/proc/{pid}/exe")).map_or(true, |e| !e.ends_with("sleep")));
+
+    // A namespace left by a lab whose process died (pid above pid_max) is swept.
+    let stale = "lab-4194999-0-sweep-x";
+    let ok = std::process::Command::new("ip")
+        .args(["netns", "add", stale])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    sweep_stale();
+    assert!(!ns_list().contains(stale));
 }
