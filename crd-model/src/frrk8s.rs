@@ -356,8 +356,8 @@ impl AllowMode {
 pub struct AllowedOutPrefixes {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefixes: Vec<String>,
-    /// Absent in JSON means the CRD default, `filtered`.
-    #[serde(default)]
+    /// Absent in JSON means the CRD default, `filtered`, which is also omitted on output.
+    #[serde(default, skip_serializing_if = "is_default")]
     pub mode: AllowMode,
 }
 
@@ -368,8 +368,8 @@ pub struct AllowedOutPrefixes {
 pub struct AllowedInPrefixes {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefixes: Vec<PrefixSelector>,
-    /// Absent in JSON means the CRD default, `filtered`.
-    #[serde(default)]
+    /// Absent in JSON means the CRD default, `filtered`, which is also omitted on output.
+    #[serde(default, skip_serializing_if = "is_default")]
     pub mode: AllowMode,
 }
 

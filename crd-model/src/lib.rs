@@ -24,8 +24,10 @@
 
 pub mod duration;
 pub mod frrk8s;
+pub mod load;
 pub mod meta;
 pub mod ovnk;
+pub mod validate;
 
 pub use duration::{Duration, DurationError};
 pub use frrk8s::{
@@ -35,6 +37,9 @@ pub use frrk8s::{
     FRRConfigurationStatus, FRRNodeState, FRRNodeStateStatus, Import, L2VNI, L3VNI,
     LocalPrefPrefixes, Neighbor, NextHop, PrefixSelector, RawConfig, Receive, Router,
     SecretReference, VNIAdvertisement,
+};
+pub use load::{
+    Document, LoadError, LoadErrors, Object, load_and_validate_str, load_file, load_str,
 };
 pub use meta::{
     Condition, ConditionStatus, LabelSelector, LabelSelectorOperator, LabelSelectorRequirement,
@@ -46,3 +51,4 @@ pub use ovnk::{
     PrimaryIfAddr, PrimaryUserDefinedNetworkSelector, RouteAdvertisements, RouteAdvertisementsSpec,
     RouteAdvertisementsStatus, SecondaryUserDefinedNetworkSelector,
 };
+pub use validate::{Community, FieldError, IpFamily};
