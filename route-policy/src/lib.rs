@@ -14,3 +14,7 @@ pub mod render;
 
 pub use parse::{ParseError, ParseOptions, parse, parse_with};
 pub use render::{GeLeOrder, RenderOptions, render};
+pub mod route;
+pub use route::{AsPath, AsSegment, Route, RouteAttrs, SegmentKind};
+pub mod eval;
+pub use eval::{CompileError, CompiledPolicy, CompiledPrefixList, PrefixListEngine, RouteMapId};
