@@ -1,7 +1,10 @@
 //! Wire formats, one module per protocol unit.
 
+pub mod as_path;
+pub mod attribute;
 pub mod capability;
 pub mod codec;
+pub mod community;
 pub mod context;
 pub mod error;
 pub mod family;

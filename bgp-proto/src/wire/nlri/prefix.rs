@@ -241,7 +241,6 @@ pub fn decode_ipv6(
 }
 
 /// Checks that `d` is a well-formed sequence of prefixes of at most `max` bits.
-#[allow(dead_code)] // used by the UPDATE view (next commit)
 pub(crate) fn validate(
     d: &[u8],
     add_path: bool,
