@@ -156,10 +156,12 @@ fn gobgp_to_frr_community() {
     };
     let fabric = lab.netns("fabric");
     let node = lab.netns("node1");
-    lab.link(&fabric, "eth0", &node, "eth0");
-    fabric.addr_add("eth0", "192.168.111.1/24");
+    fabric.bridge("br0");
+    let port = lab.link_to_bridge(&fabric, "br0", &node, "eth0");
+    assert!(port.len() <= 15, "{port}");
+    fabric.addr_add("br0", "192.168.111.1/24");
     node.addr_add("eth0", "192.168.111.11/24");
-    let capture = find_binary("tshark").map(|_| Capture::start(&fabric, "eth0", "tcp port 179"));
+    let capture = find_binary("tshark").map(|_| Capture::start(&fabric, "br0", "tcp port 179"));
 
     let gobgp = GoBgp::start(
         &node,
@@ -234,7 +236,7 @@ fn gobgp_to_frr_community() {
 /// Dropping a lab kills its processes and deletes its namespaces, also when the test panics.
 #[test]
 fn lab_teardown_on_drop_and_panic() {
-    let Some(lab) = Lab::new("teardown", &[]) else {
+    let Some(lab) = Lab::new("teardown", &[Need::Python3, Need::Ping]) else {
         return;
     };
     let ns_list = || {
@@ -250,6 +252,26 @@ fn lab_teardown_on_drop_and_panic() {
     let a = lab.netns("a");
     let b = lab.netns("b");
     lab.link(&a, "eth0", &b, "eth0");
+    a.addr_add("eth0", "10.0.0.1/24");
+    b.addr_add("eth0", "10.0.0.2/24");
+    assert!(b.wait_ping("10.0.0.1", Duration::from_secs(5)));
+    let http = a.spawn(
+        "http",
+        &["python3", "-m", "http.server", "--bind", "10.0.0.1", "8080"],
+    );
+    let addr: std::net::SocketAddr = "10.0.0.1:8080".parse().unwrap();
+    assert!(
+        examples::lab::wait_until(Duration::from_secs(10), || b
+            .tcp_connect(addr, Duration::from_secs(1))),
+        "{}",
+        http.log_tail(20)
+    );
+    let resp = b
+        .http_get(addr, "/", Duration::from_secs(5))
+        .expect("HTTP response");
+    assert!(resp.starts_with("HTTP/1.0 200"), "{resp}");
+    http.kill();
+    assert!(!http.is_running());
     let sleeper = a.spawn("sleep", &["sleep", "300"]);
     assert!(sleeper.is_running());
     let (pid, names, dir) = (
@@ -275,6 +297,7 @@ fn lab_teardown_on_drop_and_panic() {
     }
 
     // Panic inside a test body: unwinding drops the lab.
+    println!("lab_teardown: the next panic message is expected");
     let leaked = std::panic::catch_unwind(|| {
         let lab = Lab::new("teardown_panic", &[]).expect("checked above");
         let ns = lab.netns("p");

@@ -59,6 +59,18 @@ impl FrrRouter {
     /// Starts `daemons` (zebra is added if missing) in `netns` and applies `config` (a complete
     /// frr.conf) with `vtysh -b`. Panics with the daemons' log tails if anything fails.
     pub fn start(netns: &Netns, daemons: &[FrrDaemon], config: &str) -> FrrRouter {
+        FrrRouter::start_with_args(netns, daemons, config, &[])
+    }
+
+    /// Like [`FrrRouter::start`], with extra command-line arguments for some daemons, e.g.
+    /// `&[(FrrDaemon::Bgpd, &["-p", "1790"])]` (BGP port) or `&[(FrrDaemon::Bgpd, &["-l",
+    /// "192.168.111.1"])]` (listen address) when another speaker shares the namespace.
+    pub fn start_with_args(
+        netns: &Netns,
+        daemons: &[FrrDaemon],
+        config: &str,
+        extra_args: &[(FrrDaemon, &[&str])],
+    ) -> FrrRouter {
         let mut want: Vec<FrrDaemon> = daemons.to_vec();
         want.push(FrrDaemon::Zebra);
         want.sort();
@@ -87,7 +99,12 @@ impl FrrRouter {
             daemons: Vec::new(),
         };
         for d in want {
-            router.start_daemon(d);
+            let extra: Vec<&str> = extra_args
+                .iter()
+                .filter(|(x, _)| *x == d)
+                .flat_map(|(_, a)| a.iter().copied())
+                .collect();
+            router.start_daemon(d, &extra);
         }
         let out = router.vtysh_cmd().arg("-b").output().expect("run vtysh -b");
         std::fs::write(router.dir.join("vtysh-boot.log"), combined(&out)).ok();
@@ -103,7 +120,7 @@ impl FrrRouter {
         router
     }
 
-    fn start_daemon(&mut self, d: FrrDaemon) {
+    fn start_daemon(&mut self, d: FrrDaemon, extra: &[&str]) {
         let name = d.name();
         let r = self.dir.display().to_string();
         let pidfile = self.dir.join(format!("{name}.pid"));
@@ -131,7 +148,8 @@ impl FrrRouter {
             .arg("-z")
             .arg(format!("{r}/zserv.api"))
             .args(["-f", "/dev/null", "--log"])
-            .arg(format!("file:{r}/{name}.log"));
+            .arg(format!("file:{r}/{name}.log"))
+            .args(extra);
         let stderr = std::fs::File::create(self.dir.join(format!("{name}.stderr")))
             .expect("create daemon stderr file");
         cmd.stdin(Stdio::null())
@@ -186,6 +204,11 @@ impl FrrRouter {
     /// Run directory (sockets, pid files, logs).
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Config directory (`frr.conf` as last applied by start/reload, `vtysh.conf`, snippets).
+    pub fn conf_dir(&self) -> &Path {
+        &self.conf
     }
 
     /// PID of a running daemon of this instance.

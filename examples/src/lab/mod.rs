@@ -27,27 +27,49 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use examples::lab::{FrrDaemon, FrrRouter, Lab, Need};
+//! use examples::lab::{FrrDaemon, FrrRouter, GoBgp, GoBgpRoute, Lab, Need};
 //!
 //! #[test]
 //! fn fabric_imports_node_route() {
-//!     let Some(lab) = Lab::new("fabric_import", &[Need::Frr]) else { return };
+//!     // Skips (prints SKIP) without root/FRR/GoBGP; fails instead with REQUIRE_INTEROP=1.
+//!     let Some(lab) = Lab::new("fabric_import", &[Need::Frr, Need::GoBgp]) else { return };
 //!     let fabric = lab.netns("fabric");
 //!     let node = lab.netns("node1");
-//!     lab.link(&fabric, "eth0", &node, "eth0");
-//!     fabric.addr_add("eth0", "192.168.111.1/24");
+//!     fabric.bridge("br0");
+//!     lab.link_to_bridge(&fabric, "br0", &node, "eth0");
+//!     fabric.addr_add("br0", "192.168.111.1/24");
 //!     node.addr_add("eth0", "192.168.111.11/24");
 //!
-//!     let frr = FrrRouter::start(&fabric, FrrDaemon::ALL, "router bgp 64500\n ...\n");
-//!     let peer = FrrRouter::start(&node, FrrDaemon::ALL, "router bgp 64512\n ...\n");
+//!     let frr = FrrRouter::start(&fabric, FrrDaemon::ALL, "\
+//! frr defaults traditional
+//! router bgp 64500
+//!  no bgp ebgp-requires-policy
+//!  neighbor 192.168.111.11 remote-as 64512
+//!  neighbor 192.168.111.11 timers connect 1
+//! exit
+//! ");
+//!     let gobgp = GoBgp::start(&node, "[global.config]\n  as = 64512\n  router-id = ...");
+//!     gobgp.add_route(&GoBgpRoute::new("10.100.1.0/24").community("64512:100"));
 //!     frr.wait_bgp_established("192.168.111.11", Duration::from_secs(20));
 //!     let route = frr.wait_bgp_route("10.100.1.0/24", Duration::from_secs(10));
-//!     assert_eq!(route["paths"][0]["nexthops"][0]["ip"], "192.168.111.11");
+//!     assert_eq!(route["paths"][0]["community"]["string"], "64512:100");
 //!     let kr = fabric.wait_kernel_route("10.100.1.0/24", Duration::from_secs(5));
-//!     assert_eq!(kr.protocol.as_deref(), Some("bgp"));
-//!     # drop(peer);
-//! } // lab dropped here: daemons killed, namespaces deleted
+//!     assert_eq!(kr.gateways(), ["192.168.111.11"]);
+//! } // lab dropped here: daemons killed, namespaces deleted, temp dir removed
 //! ```
+//!
+//! # Running the suite's own code in a namespace
+//!
+//! - A binary of this crate: `ns.spawn("agent", &[env!("CARGO_BIN_EXE_<name>"), ...])`
+//!   (killed with the lab; output in [`Proc::log_path`]).
+//! - In-process (a BGP/BFD speaker under test): [`Netns::spawn_thread`] runs a closure on a
+//!   thread that has entered the namespace (`setns`); sockets it opens, and threads it starts
+//!   (e.g. a tokio runtime built inside the closure), live in that namespace.
+//! - Traffic checks: [`Netns::ping`], [`Netns::tcp_connect`], [`Netns::http_get`]; an HTTP
+//!   target: `server.spawn("http", &["python3", "-m", "http.server", "--bind", "172.26.0.3", "8080"])`.
+//! - Failures: [`Netns::link_down`] (the veth peer loses carrier too), [`FrrRouter::stop_daemon`],
+//!   [`GoBgp::stop`], [`Proc::kill`].
+//! - Wire captures: [`Capture::start`] (tshark, pcap in [`Lab::dir`]).
 //!
 //! # FRR notes (8.4)
 //!
@@ -346,6 +368,17 @@ impl Lab {
         }
         let mut st = self.inner.state();
         st.root_links.retain(|l| *l != ta && *l != tb);
+    }
+
+    /// Connects `ns` to a bridge in `switch` (created with [`Netns::bridge`]): a veth pair
+    /// `switch:<port> <-> ns:dev` with the switch end enslaved to `bridge`. Returns the switch-side
+    /// port name (`p<n>-<short name>`, cut to 15 characters), e.g. for [`Netns::link_down`].
+    pub fn link_to_bridge(&self, switch: &Netns, bridge: &str, ns: &Netns, dev: &str) -> String {
+        let mut port = format!("p{}-{}", self.inner.next_id(), ns.short_name());
+        port.truncate(15);
+        self.link(switch, &port, ns, dev);
+        switch.attach(&port, bridge);
+        port
     }
 
     /// Tears everything down now (what `Drop` does).
