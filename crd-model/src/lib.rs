@@ -24,6 +24,7 @@
 
 pub mod duration;
 pub mod frrk8s;
+pub mod generate;
 pub mod load;
 pub mod meta;
 pub mod ovnk;
