@@ -9,6 +9,7 @@
 //! No async, no sockets, no clocks: a transport feeds bytes in and takes bytes out.
 #![forbid(unsafe_code)]
 
+pub mod session;
 pub mod wire;
 
 pub use wire::capability::Capability;
@@ -20,3 +21,6 @@ pub use wire::notification::Notification;
 pub use wire::open::Open;
 pub use wire::route_refresh::RouteRefresh;
 pub use wire::update::Update;
+
+#[cfg(feature = "tokio")]
+pub mod codec;

@@ -492,7 +492,8 @@ impl Session {
         if self.state != to {
             let from = self.state;
             self.state = to;
-            self.events.push_back(SessionEvent::StateChanged { from, to });
+            self.events
+                .push_back(SessionEvent::StateChanged { from, to });
         }
     }
 
@@ -732,7 +733,10 @@ impl Session {
                     self.events.push_back(SessionEvent::RouteRefresh(rr));
                 } else {
                     // RFC 7313 §5: ROUTE-REFRESH without the capability is an error.
-                    self.send_notification(now, Notification::new(7, 1, raw[HEADER_LEN..].to_vec()));
+                    self.send_notification(
+                        now,
+                        Notification::new(7, 1, raw[HEADER_LEN..].to_vec()),
+                    );
                 }
             }
             _ => self.fsm_error(now),

@@ -66,10 +66,18 @@ pub fn negotiate(config: &Config, local: &Open, remote: &Open) -> Result<Negotia
     }
     let internal = peer_as == config.local_as;
     if remote.bgp_identifier == config.router_id && internal {
-        return Err(Notification::new(2, 3, remote.bgp_identifier.octets().to_vec()));
+        return Err(Notification::new(
+            2,
+            3,
+            remote.bgp_identifier.octets().to_vec(),
+        ));
     }
     if remote.hold_time != 0 && remote.hold_time < config.min_hold_time {
-        return Err(Notification::new(2, 6, remote.hold_time.to_be_bytes().to_vec()));
+        return Err(Notification::new(
+            2,
+            6,
+            remote.hold_time.to_be_bytes().to_vec(),
+        ));
     }
     let mut peer_role = None;
     if !internal {

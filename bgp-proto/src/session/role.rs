@@ -17,7 +17,11 @@ pub struct RouteLeak;
 ///
 /// Returns the OTC value the route must carry afterwards (added when absent from a Provider,
 /// Peer or Route Server), or [`RouteLeak`].
-pub fn otc_ingress(remote_role: Role, remote_as: u32, otc: Option<u32>) -> Result<Option<u32>, RouteLeak> {
+pub fn otc_ingress(
+    remote_role: Role,
+    remote_as: u32,
+    otc: Option<u32>,
+) -> Result<Option<u32>, RouteLeak> {
     match (remote_role, otc) {
         (Role::Customer | Role::RouteServerClient, Some(_)) => Err(RouteLeak),
         (Role::Peer, Some(v)) if v != remote_as => Err(RouteLeak),
