@@ -84,7 +84,10 @@ fn frr_to_frr_ebgp_dual_stack() {
         FrrDaemon::ALL,
         &frr_conf(64502, "10.0.12.2", "10.0.12.1", "fd00:12::1", 64501, &[]),
     );
-    assert!(frr2.running_config().contains("router bgp 64502"));
+    let running = frr2.running_config();
+    assert!(running.contains("router bgp 64502"), "{running}");
+    // unshare --uts: FRR reports the namespace's short name as hostname
+    assert!(running.contains("hostname r2"), "{running}");
 
     frr1.wait_bgp_established("10.0.12.2", T);
     frr1.wait_bgp_established("fd00:12::2", T);
@@ -322,4 +325,33 @@ fn lab_teardown_on_drop_and_panic() {
     assert!(ok.success());
     sweep_stale();
     assert!(!ns_list().contains(stale));
+}
+
+/// A config FRR rejects fails loudly: `start` panics with vtysh's complaint, `try_reload`
+/// reports a non-zero status and the running config stays as it was.
+#[test]
+fn frr_rejects_bad_config_loudly() {
+    let Some(lab) = Lab::new("frr_bad_config", &[Need::Frr, Need::FrrReload]) else {
+        return;
+    };
+    let ns = lab.netns("r");
+    let bad = "router bgp 64500\n nieghbor 10.0.0.2 remote-as 64501\nexit\n";
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        FrrRouter::start(&ns, &[FrrDaemon::Bgpd], bad)
+    }))
+    .err()
+    .expect("start with a bad config panics");
+    let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(msg.contains("nieghbor"), "{msg}");
+    assert!(msg.contains("rejected the config"), "{msg}");
+
+    let ns2 = lab.netns("r2");
+    let good = "router bgp 64500\n neighbor 10.0.0.2 remote-as 64501\nexit\n";
+    let frr = FrrRouter::start(&ns2, &[FrrDaemon::Bgpd], good);
+    let out = frr.try_reload(bad);
+    assert!(!out.status.success(), "frr-reload.py accepted {bad:?}");
+    let running = frr.running_config();
+    assert!(frr.bgp_neighbor_state("10.0.0.2").is_some(), "{running}");
+    assert_eq!(running.matches("hostname ").count(), 1, "{running}");
+    assert!(running.contains("hostname r2\n"), "{running}");
 }

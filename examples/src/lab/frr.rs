@@ -248,8 +248,19 @@ impl FrrRouter {
         }
     }
 
+    /// A command run under `unshare --uts` with the instance's hostname: vtysh adds a
+    /// `hostname` line from its own uname() to `show running-config`, which must match the
+    /// daemons' (else a stray `hostname <machine>` shows up and frr-reload.py diffs it).
+    fn uts_cmd(&self, program: &str) -> Command {
+        let mut c = Command::new("unshare");
+        c.args(["--uts", "sh", "-c", "hostname \"$0\" && exec \"$@\""])
+            .arg(self.netns.short_name())
+            .arg(program);
+        c
+    }
+
     fn vtysh_cmd(&self) -> Command {
-        let mut c = Command::new("vtysh");
+        let mut c = self.uts_cmd("vtysh");
         c.arg("--vty_socket")
             .arg(&self.dir)
             .arg("--config_dir")
@@ -336,7 +347,7 @@ impl FrrRouter {
     pub fn try_reload(&self, config: &str) -> Output {
         let file = self.conf.join("frr.conf");
         std::fs::write(&file, config).expect("write frr.conf");
-        let mut c = Command::new("/usr/bin/python3");
+        let mut c = self.uts_cmd("/usr/bin/python3");
         c.args(["/usr/lib/frr/frr-reload.py", "--reload", "--stdout"])
             .args(["--bindir", "/usr/bin"])
             .arg("--confdir")

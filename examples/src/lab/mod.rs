@@ -324,7 +324,7 @@ impl Lab {
         &self.inner.test
     }
 
-    /// Creates a network namespace with `lo` up. `name` is the short, lab-local name (also
+    /// Creates a network namespace with `lo` up and IPv6 DAD off. `name` is the short, lab-local name (also
     /// the hostname FRR/GoBGP report); the real name is [`Netns::name`].
     pub fn netns(&self, name: &str) -> Netns {
         assert!(
@@ -339,6 +339,15 @@ impl Lab {
         proc::check(Command::new("ip").args(["netns", "add", &full]));
         let ns = Netns::new(self.inner.clone(), full, name.to_string());
         ns.ip(&["link", "set", "lo", "up"]);
+        // No IPv6 duplicate address detection on links created later: link-local and global
+        // addresses are usable at once (bgpd otherwise resets IPv6 sessions for a second or two
+        // with "does not have a v6 LL address").
+        ns.exec(&[
+            "sysctl",
+            "-qw",
+            "net.ipv6.conf.all.accept_dad=0",
+            "net.ipv6.conf.default.accept_dad=0",
+        ]);
         ns
     }
 
