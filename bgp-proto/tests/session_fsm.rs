@@ -135,12 +135,7 @@ fn ebgp_pair_negotiates_smallest_hold_time_and_common_families() {
         .collect();
     assert_eq!(
         states,
-        [
-            State::Connect,
-            State::OpenSent,
-            State::OpenConfirm,
-            State::Established
-        ]
+        [State::OpenSent, State::OpenConfirm, State::Established]
     );
     let states_b: Vec<State> = drain(&mut b)
         .iter()
@@ -235,7 +230,7 @@ fn wrong_peer_as_is_refused_with_bad_peer_as() {
     );
     assert_eq!(
         (n.code, n.subcode, n.data.as_slice()),
-        (2, 2, &[0xfe, 0x03][..])
+        (2, 2, &[0xfd, 0xeb][..])
     );
     let (_, n) = refuse(
         cfg(65001, A, PeerAs::Asn(65002)),
@@ -364,15 +359,16 @@ fn bytes_fed_one_at_a_time_frame_correctly() {
     b.handle_event(now, Event::Start);
     a.handle_event(now, Event::TcpConnected);
     b.handle_event(now, Event::TcpConnected);
-    for _ in 0..4 {
-        for (x, y) in [(&mut a, &mut b), (&mut b, &mut a)] {
-            if let Some(bytes) = x.poll_transmit() {
-                for byte in bytes {
-                    y.handle_bytes(now, &[byte]);
-                }
+    fn trickle(now: Instant, x: &mut Session, y: &mut Session) {
+        if let Some(bytes) = x.poll_transmit() {
+            for byte in bytes {
+                y.handle_bytes(now, &[byte]);
             }
         }
-        let _ = (&mut a, &mut b);
+    }
+    for _ in 0..4 {
+        trickle(now, &mut a, &mut b);
+        trickle(now, &mut b, &mut a);
     }
     assert_eq!(a.state(), State::Established);
     assert_eq!(b.state(), State::Established);

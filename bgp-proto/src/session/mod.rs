@@ -792,7 +792,7 @@ pub fn end_of_rib(family: AfiSafi) -> Vec<u8> {
     if family == AfiSafi::IPV4_UNICAST {
         v.extend_from_slice(&[0, 23, 2, 0, 0, 0, 0]);
     } else {
-        v.extend_from_slice(&[0, 30, 2, 0, 0, 0, 6, 0x80, 15, 3]);
+        v.extend_from_slice(&[0, 29, 2, 0, 0, 0, 6, 0x80, 15, 3]);
         v.extend_from_slice(&family.afi.0.to_be_bytes());
         v.push(family.safi.0);
     }
