@@ -77,9 +77,9 @@
 //!   `zserv.api`, `bfdd.sock`, pid files, logs) inside its namespace, under
 //!   `unshare --uts` so that vtysh and the BGP hostname capability show the namespace's
 //!   short name.
-//! - bgpd delays new peers/updates by ~4-5 s after route-map configuration changes
+//! - bgpd holds back new peers (and re-evaluation) for ~4-5 s after route-map configuration
 //!   (the route-map delay timer). Put `bgp route-map delay-timer 0` at top level of a config
-//!   when a test needs policy changes to apply at once.
+//!   when a test needs sessions up and policy changes applied at once.
 //! - `bgp ebgp-requires-policy` (RFC 8212) is on by default in FRR 8.4, also with
 //!   `frr defaults traditional`: an eBGP neighbor without route-maps in and out sends and
 //!   accepts nothing (`(Policy)` in `show bgp summary`). Add `no bgp ebgp-requires-policy`
@@ -89,7 +89,21 @@
 //! - A BFD-enabled session flaps once right after first coming up (bgpd re-keys the BFD
 //!   session with the local address); wait for BFD up *and* the session stable.
 //! - [`FrrRouter::configure`] adds configuration (`vtysh -f`), [`FrrRouter::reload`] replaces
-//!   it (`frr-reload.py --reload`, what frr-k8s does).
+//!   it (`frr-reload.py --reload`, what frr-k8s does); [`FrrRouter::try_reload`] returns the
+//!   failure of an invalid config instead of panicking.
+//! - `network P` needs P in the RIB (connected, or e.g. `ip route P blackhole` with staticd)
+//!   unless `no bgp network import-check`.
+//!
+//! # GoBGP notes (3.10)
+//!
+//! - [`GoBgp::add_route`] maps to `gobgp global rib add -a ipv4|ipv6 PREFIX [origin ..]
+//!   [aspath A,B] [nexthop ..] [med N] [local-pref N] [community C1,C2] [large-community ..]`
+//!   (the CLI also knows `identifier`, `aigp metric`, `aggregator`: use [`GoBgp::rib_add`]).
+//!   On eBGP the next hop sent is the session's local address unless set.
+//! - gobgpd (non route-server) applies import policy to locally injected routes too, so a
+//!   `default-import-policy = "reject-route"` also drops what `add_route` injects.
+//! - `[neighbors.timers.config] connect-retry = 1` makes it retry quickly; the FRR side
+//!   should have `timers connect 1` too.
 
 mod capture;
 mod frr;

@@ -205,7 +205,8 @@ impl Netns {
     }
 
     /// Starts a background process inside the namespace (stdout+stderr to a log file in the lab
-    /// directory); it is killed when the lab is dropped. `name` labels the log file.
+    /// directory); it is killed when the lab is dropped. `name` labels the log file. Processes
+    /// it forks off are killed too (teardown kills whatever is left in the lab's namespaces).
     pub fn spawn(&self, name: &str, args: &[&str]) -> Proc {
         let log = self
             .lab
