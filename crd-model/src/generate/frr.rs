@@ -6,9 +6,7 @@ use std::net::IpAddr;
 use super::error::GenerateError;
 use super::network::{DEFAULT_NETWORK, SelectedNetworks, Topology};
 use super::{EgressIPAssignment, GENERATE_NAME, HOSTNAME_LABEL, ROUTE_ADVERTISEMENTS_KEY};
-use crate::frrk8s::{
-    Advertise, AllowMode, AllowedOutPrefixes, FRRConfiguration, Import, Router,
-};
+use crate::frrk8s::{Advertise, AllowMode, AllowedOutPrefixes, FRRConfiguration, Import, Router};
 use crate::meta::{LabelSelector, ObjectMeta};
 use crate::ovnk::{NODE_SUBNETS_ANNOTATION, Node, RouteAdvertisements};
 use crate::validate::{IpFamily, parse_cidr};
@@ -70,7 +68,11 @@ pub(crate) fn node_prefixes(
                 .iter()
                 .filter(|e| e.node == node_name && e.network == net.name && !e.egress_ip.is_empty())
             {
-                let mask = if e.egress_ip.contains(':') { "/128" } else { "/32" };
+                let mask = if e.egress_ip.contains(':') {
+                    "/128"
+                } else {
+                    "/32"
+                };
                 if seen.insert(format!("{}{mask}", e.egress_ip)) {
                     prefixes.push(format!("{}{mask}", e.egress_ip));
                 }
@@ -90,8 +92,17 @@ pub(crate) fn node_prefixes(
 fn host_subnets(node: &Node) -> Result<BTreeMap<String, Vec<String>>, String> {
     let map = match node.node_subnets() {
         Ok(Some(m)) => m,
-        Ok(None) => return Err(format!("could not find {NODE_SUBNETS_ANNOTATION:?} annotation")),
-        Err(e) => return Err(format!("failed to parse {NODE_SUBNETS_ANNOTATION:?} annotation: {}", e.reason)),
+        Ok(None) => {
+            return Err(format!(
+                "could not find {NODE_SUBNETS_ANNOTATION:?} annotation"
+            ));
+        }
+        Err(e) => {
+            return Err(format!(
+                "failed to parse {NODE_SUBNETS_ANNOTATION:?} annotation: {}",
+                e.reason
+            ));
+        }
     };
     for (net, subnets) in &map {
         for s in subnets {
@@ -121,7 +132,11 @@ pub(crate) fn own_addresses(node: &Node) -> Result<Vec<String>, GenerateError> {
     Ok([addr.ipv4, addr.ipv6]
         .into_iter()
         .flatten()
-        .map(|a| a.split_once('/').map_or(a.as_str(), |(ip, _)| ip).to_string())
+        .map(|a| {
+            a.split_once('/')
+                .map_or(a.as_str(), |(ip, _)| ip)
+                .to_string()
+        })
         .filter(|a| !a.is_empty())
         .collect())
 }
@@ -150,7 +165,13 @@ pub(crate) fn routers_for(
     let mut routers: Vec<Router> = Vec::new();
     let empty: Vec<String> = Vec::new();
     for router in &source.spec.bgp.routers {
-        let network_of = |vrf: &str| selected.network_of_vrf.get(vrf).cloned().unwrap_or_default();
+        let network_of = |vrf: &str| {
+            selected
+                .network_of_vrf
+                .get(vrf)
+                .cloned()
+                .unwrap_or_default()
+        };
         let per_network = |net: &str| host.per_network.get(net).unwrap_or(&empty);
         let (matched_vrf, matched_network, prefixes): (String, String, &Vec<String>) =
             match (target_vrf, router.vrf.as_str()) {
@@ -176,7 +197,7 @@ pub(crate) fn routers_for(
         out.prefixes = prefixes.clone();
         out.neighbors = Vec::with_capacity(router.neighbors.len());
         for neighbor in &router.neighbors {
-            if !neighbor.address.is_empty() && own.iter().any(|a| *a == neighbor.address) {
+            if !neighbor.address.is_empty() && own.contains(&neighbor.address) {
                 continue;
             }
             if neighbor.dual_stack_address_family {
@@ -259,7 +280,11 @@ pub(crate) fn generated_object(
         metadata: ObjectMeta {
             generate_name: GENERATE_NAME.to_string(),
             namespace: source.metadata.namespace.clone(),
-            labels: [(ROUTE_ADVERTISEMENTS_KEY.to_string(), ra.metadata.name.clone())].into(),
+            labels: [(
+                ROUTE_ADVERTISEMENTS_KEY.to_string(),
+                ra.metadata.name.clone(),
+            )]
+            .into(),
             annotations: [(ROUTE_ADVERTISEMENTS_KEY.to_string(), key.clone())].into(),
             ..ObjectMeta::default()
         },

@@ -202,10 +202,7 @@ pub fn generate_one(
     let mut sources: Vec<&FRRConfiguration> = state
         .frr_configurations
         .iter()
-        .filter(|f| {
-            spec.frr_configuration_selector
-                .matches(&f.metadata.labels)
-        })
+        .filter(|f| spec.frr_configuration_selector.matches(&f.metadata.labels))
         .collect();
     if sources.is_empty() {
         return Err(GenerateError::pending("no FRRConfigurations selected"));
@@ -232,14 +229,8 @@ pub fn generate_one(
 
         let mut matched_networks = BTreeSet::new();
         for source in node_sources {
-            let routers = frr::routers_for(
-                ra,
-                source,
-                &selected,
-                &host,
-                &own,
-                &mut matched_networks,
-            )?;
+            let routers =
+                frr::routers_for(ra, source, &selected, &host, &own, &mut matched_networks)?;
             if routers.is_empty() {
                 return Err(GenerateError::config(format!(
                     "FRRConfiguration {:?} selected for node {:?} has no VRF matching the \

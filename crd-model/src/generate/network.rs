@@ -138,8 +138,10 @@ pub(crate) fn select_networks(
                     ));
                 };
                 let selector: &LabelSelector = &cudn.network_selector;
-                let mut matched: Vec<&UserDefinedNetwork> =
-                    udns.iter().filter(|u| selector.matches(&u.labels)).collect();
+                let mut matched: Vec<&UserDefinedNetwork> = udns
+                    .iter()
+                    .filter(|u| selector.matches(&u.labels))
+                    .collect();
                 matched.sort_by(|a, b| a.name.cmp(&b.name));
                 candidates.extend(matched.into_iter().map(|u| Candidate {
                     name: u.network_name(),
