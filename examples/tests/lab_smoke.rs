@@ -164,6 +164,8 @@ fn gobgp_to_frr_community() {
     assert!(port.len() <= 15, "{port}");
     fabric.addr_add("br0", "192.168.111.1/24");
     node.addr_add("eth0", "192.168.111.11/24");
+    fabric.addr_add("br0", "fd00:111::1/64");
+    node.addr_add("eth0", "fd00:111::11/64");
     let capture = find_binary("tshark").map(|_| Capture::start(&fabric, "br0", "tcp port 179"));
 
     let gobgp = GoBgp::start(
@@ -172,7 +174,7 @@ fn gobgp_to_frr_community() {
 [global.config]
   as = 64512
   router-id = "192.168.111.11"
-  local-address-list = ["192.168.111.11"]
+  local-address-list = ["192.168.111.11", "fd00:111::11"]
 [[neighbors]]
   [neighbors.config]
     neighbor-address = "192.168.111.1"
@@ -186,6 +188,17 @@ fn gobgp_to_frr_community() {
   [[neighbors.afi-safis]]
     [neighbors.afi-safis.config]
       afi-safi-name = "ipv4-unicast"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "fd00:111::1"
+    peer-as = 64500
+  [neighbors.transport.config]
+    local-address = "fd00:111::11"
+  [neighbors.timers.config]
+    connect-retry = 1
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv6-unicast"
 "#,
     );
     let frr = FrrRouter::start(
@@ -196,7 +209,12 @@ fn gobgp_to_frr_community() {
          bgp router-id 192.168.111.1\n \
          no bgp ebgp-requires-policy\n \
          neighbor 192.168.111.11 remote-as 64512\n \
-         neighbor 192.168.111.11 timers connect 1\n\
+         neighbor 192.168.111.11 timers connect 1\n \
+         neighbor fd00:111::11 remote-as 64512\n \
+         neighbor fd00:111::11 timers connect 1\n \
+         address-family ipv6 unicast\n  \
+         neighbor fd00:111::11 activate\n \
+         exit-address-family\n\
          exit\n",
     );
     gobgp.add_route(
@@ -206,7 +224,9 @@ fn gobgp_to_frr_community() {
             .med(10)
             .origin("igp"),
     );
+    gobgp.add_route(&GoBgpRoute::new("fd00:10::/48").community("64512:6"));
     assert!(gobgp.has_route("10.100.1.0/24"));
+    assert!(gobgp.has_route("fd00:10::/48"));
     gobgp.wait_established("192.168.111.1", T);
     frr.wait_bgp_established("192.168.111.11", T);
 
@@ -223,6 +243,13 @@ fn gobgp_to_frr_community() {
     assert_eq!(path["nexthops"][0]["ip"], "192.168.111.11", "{r}");
     let k = fabric.wait_kernel_route("10.100.1.0/24", T);
     assert_eq!(k.gateways(), vec!["192.168.111.11".to_string()]);
+
+    gobgp.wait_established("fd00:111::1", T);
+    let r6 = frr.wait_bgp_route("fd00:10::/48", T);
+    assert_eq!(r6["paths"][0]["community"]["string"], "64512:6", "{r6}");
+    let k6 = fabric.wait_kernel_route("fd00:10::/48", T);
+    assert_eq!(k6.protocol.as_deref(), Some("bgp"), "{k6:?}");
+    assert_eq!(k6.nexthops[0].dev.as_deref(), Some("br0"), "{k6:?}");
 
     gobgp.del_route("10.100.1.0/24");
     frr.wait_no_bgp_route("10.100.1.0/24", T);
