@@ -9,6 +9,7 @@
 //! No async, no sockets, no clocks: a transport feeds bytes in and takes bytes out.
 #![forbid(unsafe_code)]
 
+pub mod rib;
 pub mod session;
 pub mod wire;
 
