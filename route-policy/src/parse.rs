@@ -366,15 +366,15 @@ impl Parser {
                     ),
                 )
             };
-            if let Some((g, c)) = ge {
-                if g < len {
-                    return Err(bad(c));
-                }
+            if let Some((g, c)) = ge
+                && g < len
+            {
+                return Err(bad(c));
             }
-            if let Some((lv, c)) = le {
-                if lv < len || ge.is_some_and(|(g, _)| g > lv) {
-                    return Err(bad(c));
-                }
+            if let Some((lv, c)) = le
+                && (lv < len || ge.is_some_and(|(g, _)| g > lv))
+            {
+                return Err(bad(c));
             }
             (
                 pafi,
@@ -615,13 +615,13 @@ impl Parser {
                         l.err_at(kw.col, "on-match/continue is not allowed on a deny entry")
                     );
                 }
-                if let OnMatch::Goto(n) = om {
-                    if n <= entry.seq {
-                        return Err(l.err_at(
-                            kw.col,
-                            format!("cannot jump backwards or to itself: {n} <= {}", entry.seq),
-                        ));
-                    }
+                if let OnMatch::Goto(n) = om
+                    && n <= entry.seq
+                {
+                    return Err(l.err_at(
+                        kw.col,
+                        format!("cannot jump backwards or to itself: {n} <= {}", entry.seq),
+                    ));
                 }
                 entry.on_match = Some(om);
             }

@@ -444,7 +444,7 @@ pub fn render_route_map(map: &RouteMap, opts: &RenderOptions) -> String {
         .collect()
 }
 
-fn sorted_by_name<'a, T>(items: &'a [T], name: impl Fn(&T) -> &str) -> Vec<&'a T> {
+fn sorted_by_name<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&T> {
     let mut v: Vec<&T> = items.iter().collect();
     v.sort_by(|a, b| list_name_order(name(a), name(b)));
     v

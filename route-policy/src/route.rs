@@ -66,11 +66,11 @@ impl AsPath {
             return;
         }
         let mut all: Vec<u32> = asns.to_vec();
-        if let Some(first) = self.segments.first() {
-            if first.kind == SegmentKind::Sequence {
-                all.extend_from_slice(&first.asns);
-                self.segments.remove(0);
-            }
+        if let Some(first) = self.segments.first()
+            && first.kind == SegmentKind::Sequence
+        {
+            all.extend_from_slice(&first.asns);
+            self.segments.remove(0);
         }
         let mut segs: Vec<AsSegment> = all
             .chunks(MAX_SEGMENT_LEN)
