@@ -238,6 +238,31 @@ pub fn load_str(source: &str, text: &str) -> Result<Vec<Document>, LoadErrors> {
     }
 }
 
+/// The invariants every loaded document keeps, checked by the fuzz target and its corpus replay:
+/// validation runs to completion, and the object serialized to JSON and to YAML loads back
+/// unchanged. Returns a description of the first violation.
+pub fn check_round_trip(docs: &[Document]) -> Result<(), String> {
+    for d in docs {
+        let _ = d.validate();
+        if let Object::FRRConfiguration(c) = &d.object {
+            let _ = crate::validate::frr_configuration_warnings(c);
+        }
+        let value = d.object.to_json_value();
+        let json = serde_json::to_string(&value).map_err(|e| format!("JSON serialization: {e}"))?;
+        let yaml =
+            serde_saphyr::to_string(&value).map_err(|e| format!("YAML serialization: {e}"))?;
+        for (form, text) in [("JSON", json), ("YAML", yaml)] {
+            let again = load_str("round-trip", &text)
+                .map_err(|e| format!("{form} output does not load: {e}\n{text}"))?;
+            match again.as_slice() {
+                [one] if one.object == d.object => {}
+                _ => return Err(format!("{form} round trip changed the object:\n{text}")),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Loads `text` and validates every object, reporting load and validation errors together.
 pub fn load_and_validate_str(source: &str, text: &str) -> Result<Vec<Document>, LoadErrors> {
     let docs = load_str(source, text)?;

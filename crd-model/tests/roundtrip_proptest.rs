@@ -31,11 +31,8 @@ fn selector() -> impl Strategy<Value = LabelSelector> {
         Just(LabelSelectorOperator::Exists),
         Just(LabelSelectorOperator::DoesNotExist),
     ];
-    (
-        labels(),
-        vec((ident(), op, vec(text(), 0..3)), 0..3),
-    )
-        .prop_map(|(match_labels, exprs)| LabelSelector {
+    (labels(), vec((ident(), op, vec(text(), 0..3)), 0..3)).prop_map(|(match_labels, exprs)| {
+        LabelSelector {
             match_labels,
             match_expressions: exprs
                 .into_iter()
@@ -45,20 +42,26 @@ fn selector() -> impl Strategy<Value = LabelSelector> {
                     values,
                 })
                 .collect(),
-        })
+        }
+    })
 }
 
 fn meta() -> impl Strategy<Value = ObjectMeta> {
-    (ident(), option::of(ident()), labels(), labels(), any::<i64>()).prop_map(
-        |(name, ns, labels, annotations, generation)| ObjectMeta {
+    (
+        ident(),
+        option::of(ident()),
+        labels(),
+        labels(),
+        any::<i64>(),
+    )
+        .prop_map(|(name, ns, labels, annotations, generation)| ObjectMeta {
             name,
             namespace: ns.unwrap_or_default(),
             labels,
             annotations,
             generation,
             ..Default::default()
-        },
-    )
+        })
 }
 
 fn mode() -> impl Strategy<Value = AllowMode> {
@@ -86,7 +89,10 @@ fn neighbor() -> impl Strategy<Value = Neighbor> {
             text(),
             any::<[bool; 3]>(),
             any::<u32>(),
-            vec(prop_oneof![Just(AddressFamily::Unicast), Just(AddressFamily::Evpn)], 0..3),
+            vec(
+                prop_oneof![Just(AddressFamily::Unicast), Just(AddressFamily::Evpn)],
+                0..3,
+            ),
             (mode(), vec(text(), 0..3), option::of((text(), text()))),
             vec((vec(text(), 0..2), any::<u32>()), 0..2),
             vec((vec(text(), 0..2), text()), 0..2),
@@ -167,10 +173,20 @@ fn neighbor() -> impl Strategy<Value = Neighbor> {
 
 fn evpn() -> impl Strategy<Value = EVPNConfig> {
     (
-        option::of(prop_oneof![Just(VNIAdvertisement::All), Just(VNIAdvertisement::Disabled)]),
+        option::of(prop_oneof![
+            Just(VNIAdvertisement::All),
+            Just(VNIAdvertisement::Disabled)
+        ]),
         any::<bool>(),
-        vec((any::<u32>(), text(), vec(text(), 0..2), vec(text(), 0..2)), 0..2),
-        option::of((any::<u32>(), text(), vec(Just(EVPNPrefixType::Unicast), 0..2))),
+        vec(
+            (any::<u32>(), text(), vec(text(), 0..2), vec(text(), 0..2)),
+            0..2,
+        ),
+        option::of((
+            any::<u32>(),
+            text(),
+            vec(Just(EVPNPrefixType::Unicast), 0..2),
+        )),
     )
         .prop_map(|(adv, svi, l2, l3)| EVPNConfig {
             advertise_vnis: adv,
@@ -203,36 +219,44 @@ fn router() -> impl Strategy<Value = Router> {
         vec(text(), 0..2),
         option::of(evpn()),
     )
-        .prop_map(|(asn, id, vrf, neighbors, prefixes, imports, evpn)| Router {
-            asn,
-            id,
-            vrf,
-            neighbors,
-            prefixes,
-            imports: imports.into_iter().map(|vrf| Import { vrf }).collect(),
-            evpn,
-        })
+        .prop_map(
+            |(asn, id, vrf, neighbors, prefixes, imports, evpn)| Router {
+                asn,
+                id,
+                vrf,
+                neighbors,
+                prefixes,
+                imports: imports.into_iter().map(|vrf| Import { vrf }).collect(),
+                evpn,
+            },
+        )
 }
 
 fn bfd_profile() -> impl Strategy<Value = BFDProfile> {
     (
         text(),
-        [option::of(any::<u32>()), option::of(any::<u32>()), option::of(any::<u32>())],
+        [
+            option::of(any::<u32>()),
+            option::of(any::<u32>()),
+            option::of(any::<u32>()),
+        ],
         option::of(any::<u32>()),
         option::of(any::<bool>()),
         option::of(any::<bool>()),
         option::of(any::<u32>()),
     )
-        .prop_map(|(name, [rx, tx, echo], mult, echo_mode, passive, ttl)| BFDProfile {
-            name,
-            receive_interval: rx,
-            transmit_interval: tx,
-            detect_multiplier: mult,
-            echo_interval: echo,
-            echo_mode,
-            passive_mode: passive,
-            minimum_ttl: ttl,
-        })
+        .prop_map(
+            |(name, [rx, tx, echo], mult, echo_mode, passive, ttl)| BFDProfile {
+                name,
+                receive_interval: rx,
+                transmit_interval: tx,
+                detect_multiplier: mult,
+                echo_interval: echo,
+                echo_mode,
+                passive_mode: passive,
+                minimum_ttl: ttl,
+            },
+        )
 }
 
 fn frr_configuration() -> impl Strategy<Value = FRRConfiguration> {
@@ -243,20 +267,22 @@ fn frr_configuration() -> impl Strategy<Value = FRRConfiguration> {
         (any::<i64>(), text()),
         selector(),
     )
-        .prop_map(|(metadata, routers, bfd_profiles, (priority, config), node_selector)| {
-            FRRConfiguration {
-                metadata,
-                spec: FRRConfigurationSpec {
-                    bgp: BGPConfig {
-                        routers,
-                        bfd_profiles,
+        .prop_map(
+            |(metadata, routers, bfd_profiles, (priority, config), node_selector)| {
+                FRRConfiguration {
+                    metadata,
+                    spec: FRRConfigurationSpec {
+                        bgp: BGPConfig {
+                            routers,
+                            bfd_profiles,
+                        },
+                        raw: RawConfig { priority, config },
+                        node_selector,
                     },
-                    raw: RawConfig { priority, config },
-                    node_selector,
-                },
-                ..Default::default()
-            }
-        })
+                    ..Default::default()
+                }
+            },
+        )
 }
 
 fn route_advertisements() -> impl Strategy<Value = RouteAdvertisements> {
@@ -267,33 +293,37 @@ fn route_advertisements() -> impl Strategy<Value = RouteAdvertisements> {
         Just(NetworkSelectionType::SecondaryUserDefinedNetworks),
         Just(NetworkSelectionType::NetworkAttachmentDefinitions),
     ];
-    let ns = (t, option::of(selector()), option::of(selector()), option::of((selector(), selector()))).prop_map(
-        |(network_selection_type, cudn, pudn, sudn)| NetworkSelector {
-            network_selection_type,
-            cluster_user_defined_network_selector: cudn
-                .map(|network_selector| ClusterUserDefinedNetworkSelector { network_selector }),
-            primary_user_defined_network_selector: pudn
-                .map(|namespace_selector| PrimaryUserDefinedNetworkSelector { namespace_selector }),
-            secondary_user_defined_network_selector: sudn.clone().map(|(a, b)| {
-                SecondaryUserDefinedNetworkSelector {
-                    namespace_selector: a,
-                    network_selector: b,
-                }
-            }),
-            network_attachment_definition_selector: sudn.map(|(a, b)| {
-                NetworkAttachmentDefinitionSelector {
-                    namespace_selector: b,
-                    network_selector: a,
-                }
-            }),
-        },
-    );
+    let ns = (
+        t,
+        option::of(selector()),
+        option::of(selector()),
+        option::of((selector(), selector())),
+    )
+        .prop_map(
+            |(network_selection_type, cudn, pudn, sudn)| NetworkSelector {
+                network_selection_type,
+                cluster_user_defined_network_selector: cudn
+                    .map(|network_selector| ClusterUserDefinedNetworkSelector { network_selector }),
+                primary_user_defined_network_selector: pudn.map(|namespace_selector| {
+                    PrimaryUserDefinedNetworkSelector { namespace_selector }
+                }),
+                secondary_user_defined_network_selector: sudn.clone().map(|(a, b)| {
+                    SecondaryUserDefinedNetworkSelector {
+                        namespace_selector: a,
+                        network_selector: b,
+                    }
+                }),
+                network_attachment_definition_selector: sudn.map(|(a, b)| {
+                    NetworkAttachmentDefinitionSelector {
+                        namespace_selector: b,
+                        network_selector: a,
+                    }
+                }),
+            },
+        );
     let status = (
         text(),
-        vec(
-            (ident(), any::<bool>(), any::<i64>(), text(), text()),
-            0..2,
-        ),
+        vec((ident(), any::<bool>(), any::<i64>(), text(), text()), 0..2),
     );
     (
         meta(),
@@ -301,36 +331,58 @@ fn route_advertisements() -> impl Strategy<Value = RouteAdvertisements> {
         vec(ns, 0..3),
         selector(),
         selector(),
-        vec(prop_oneof![Just(AdvertisementType::PodNetwork), Just(AdvertisementType::EgressIP)], 0..3),
+        vec(
+            prop_oneof![
+                Just(AdvertisementType::PodNetwork),
+                Just(AdvertisementType::EgressIP)
+            ],
+            0..3,
+        ),
         status,
     )
-        .prop_map(|(metadata, target_vrf, network_selectors, node_selector, frr, advertisements, (status, conds))| {
-            RouteAdvertisements {
+        .prop_map(
+            |(
                 metadata,
-                spec: RouteAdvertisementsSpec {
-                    target_vrf,
-                    network_selectors,
-                    node_selector,
-                    frr_configuration_selector: frr,
-                    advertisements,
-                },
-                status: RouteAdvertisementsStatus {
-                    status,
-                    conditions: conds
-                        .into_iter()
-                        .map(|(type_, ok, observed_generation, reason, message)| Condition {
-                            type_,
-                            status: if ok { ConditionStatus::True } else { ConditionStatus::False },
-                            observed_generation,
-                            last_transition_time: "2025-01-01T00:00:00Z".into(),
-                            reason,
-                            message,
-                        })
-                        .collect(),
-                },
-                ..Default::default()
-            }
-        })
+                target_vrf,
+                network_selectors,
+                node_selector,
+                frr,
+                advertisements,
+                (status, conds),
+            )| {
+                RouteAdvertisements {
+                    metadata,
+                    spec: RouteAdvertisementsSpec {
+                        target_vrf,
+                        network_selectors,
+                        node_selector,
+                        frr_configuration_selector: frr,
+                        advertisements,
+                    },
+                    status: RouteAdvertisementsStatus {
+                        status,
+                        conditions: conds
+                            .into_iter()
+                            .map(
+                                |(type_, ok, observed_generation, reason, message)| Condition {
+                                    type_,
+                                    status: if ok {
+                                        ConditionStatus::True
+                                    } else {
+                                        ConditionStatus::False
+                                    },
+                                    observed_generation,
+                                    last_transition_time: "2025-01-01T00:00:00Z".into(),
+                                    reason,
+                                    message,
+                                },
+                            )
+                            .collect(),
+                    },
+                    ..Default::default()
+                }
+            },
+        )
 }
 
 fn reload(text: &str) -> Object {
@@ -370,13 +422,47 @@ proptest! {
 #[test]
 fn yaml_lookalike_strings_round_trip() {
     let tricky = [
-        "n", "y", "Y", "yes", "No", "on", "OFF", "true", "null", "~", "", " ", "1e3", "0x10", "010",
-        "1:2", "10:100", "- a", "#x", "a: b", "'q'", "\"d\"", ".inf", "-.5", "2025-01-01", "!tag",
-        "*alias", "&anchor", "%YAML", "@", "`", "{}", "[]", "a\nb", "\t",
+        "n",
+        "y",
+        "Y",
+        "yes",
+        "No",
+        "on",
+        "OFF",
+        "true",
+        "null",
+        "~",
+        "",
+        " ",
+        "1e3",
+        "0x10",
+        "010",
+        "1:2",
+        "10:100",
+        "- a",
+        "#x",
+        "a: b",
+        "'q'",
+        "\"d\"",
+        ".inf",
+        "-.5",
+        "2025-01-01",
+        "!tag",
+        "*alias",
+        "&anchor",
+        "%YAML",
+        "@",
+        "`",
+        "{}",
+        "[]",
+        "a\nb",
+        "\t",
     ];
     let mut c = FRRConfiguration::new("t", "ns", Default::default());
     for (i, s) in tricky.iter().enumerate() {
-        c.metadata.annotations.insert(format!("k{i}"), s.to_string());
+        c.metadata
+            .annotations
+            .insert(format!("k{i}"), s.to_string());
     }
     c.spec.bgp.routers.push(Router {
         asn: 1,
