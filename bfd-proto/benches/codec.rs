@@ -29,8 +29,12 @@ fn codec(c: &mut Criterion) {
     let plain = repr();
     let bytes = plain.to_bytes();
     let mut buf = [0u8; 64];
-    c.bench_function("control/encode", |b| b.iter(|| black_box(&plain).emit(black_box(&mut buf))));
-    c.bench_function("control/decode", |b| b.iter(|| Repr::parse_bytes(black_box(&bytes))));
+    c.bench_function("control/encode", |b| {
+        b.iter(|| black_box(&plain).emit(black_box(&mut buf)))
+    });
+    c.bench_function("control/decode", |b| {
+        b.iter(|| Repr::parse_bytes(black_box(&bytes)))
+    });
 
     let key = AuthKey::new(AuthType::MeticulousKeyedSha1, 1, b"sha1-secret-key").unwrap();
     let mut signed = repr();

@@ -87,7 +87,10 @@ impl Sim {
     }
 
     fn up(&self) -> usize {
-        self.sessions.iter().filter(|s| s.state() == State::Up).count()
+        self.sessions
+            .iter()
+            .filter(|s| s.state() == State::Up)
+            .count()
     }
 }
 
@@ -104,7 +107,9 @@ fn sessions(c: &mut Criterion) {
     let mut g = c.benchmark_group("sessions");
     g.sample_size(10);
     g.throughput(Throughput::Elements(per_sim_second));
-    g.bench_function("10k@10ms/1s simulated", |b| b.iter(|| sim.run_for(Duration::from_secs(1))));
+    g.bench_function("10k@10ms/1s simulated", |b| {
+        b.iter(|| sim.run_for(Duration::from_secs(1)))
+    });
     g.finish();
     assert_eq!(sim.up(), SESSIONS, "no session flapped during the run");
 }

@@ -396,7 +396,7 @@ impl Session {
             });
         }
         let packet = Packet::new_checked(bytes)?;
-        let repr = Repr::parse(&packet)?;
+        let repr = Repr::parse_checked(&packet)?;
         if repr.your_discriminator != 0 && repr.your_discriminator != self.local_discr {
             return Err(Error::YourDiscriminatorMismatch {
                 received: repr.your_discriminator,

@@ -308,6 +308,11 @@ impl Repr {
     /// structure. Octets past the section (up to Length) are tolerated and not kept.
     pub fn parse<T: AsRef<[u8]>>(packet: &Packet<T>) -> Result<Self, Error> {
         packet.check_len()?;
+        Self::parse_checked(packet)
+    }
+
+    /// `parse` for a packet that passed `check_len` already.
+    pub(crate) fn parse_checked<T: AsRef<[u8]>>(packet: &Packet<T>) -> Result<Self, Error> {
         if packet.detect_mult() == 0 {
             return Err(Error::DetectMultZero);
         }
@@ -345,7 +350,7 @@ impl Repr {
 
     /// `Packet::new_checked` then `parse`: the usual entry point for a received datagram.
     pub fn parse_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        Self::parse(&Packet::new_checked(bytes)?)
+        Self::parse_checked(&Packet::new_checked(bytes)?)
     }
 
     /// Octets `emit` writes (also the Length field).
