@@ -373,8 +373,12 @@ fn frr_rejects_bad_config_loudly() {
     assert!(msg.contains("rejected the config"), "{msg}");
 
     let ns2 = lab.netns("r2");
-    let good = "router bgp 64500\n neighbor 10.0.0.2 remote-as 64501\nexit\n";
+    // frr-k8s style header lines are accepted and keep the harness's log files working
+    let good = "frr defaults traditional\nlog stdout informational\nlog timestamp precision 3\n\
+                router bgp 64500\n bgp log-neighbor-changes\n neighbor 10.0.0.2 remote-as 64501\nexit\n";
     let frr = FrrRouter::start(&ns2, &[FrrDaemon::Bgpd], good);
+    frr.configure("router bgp 64500\n neighbor 10.0.0.2 shutdown\nexit\n");
+    frr.configure("router bgp 64500\n no neighbor 10.0.0.2 shutdown\nexit\n");
     let out = frr.try_reload(bad);
     assert!(!out.status.success(), "frr-reload.py accepted {bad:?}");
     let running = frr.running_config();
