@@ -25,3 +25,4 @@ pub use wire::update::Update;
 
 #[cfg(feature = "tokio")]
 pub mod codec;
+pub mod fuzzing;
