@@ -366,8 +366,7 @@ fn frr_rejects_bad_config_loudly() {
     let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         FrrRouter::start(&ns, &[FrrDaemon::Bgpd], bad)
     }))
-    .err()
-    .expect("start with a bad config panics");
+    .expect_err("start with a bad config panics");
     let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(msg.contains("nieghbor"), "{msg}");
     assert!(msg.contains("rejected the config"), "{msg}");

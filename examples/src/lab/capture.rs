@@ -9,6 +9,7 @@ use super::wait_for;
 
 /// A running tshark writing a pcap file into the lab directory; stopped (file flushed) by
 /// [`Capture::stop`] or when the lab is dropped.
+#[derive(Debug)]
 pub struct Capture {
     proc: Proc,
     path: PathBuf,

@@ -55,6 +55,16 @@ pub struct FrrRouter {
     daemons: Vec<(FrrDaemon, i32)>,
 }
 
+impl std::fmt::Debug for FrrRouter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrrRouter")
+            .field("netns", &self.netns.name())
+            .field("dir", &self.dir)
+            .field("daemons", &self.daemons)
+            .finish()
+    }
+}
+
 impl FrrRouter {
     /// Starts `daemons` (zebra is added if missing) in `netns` and applies `config` (a complete
     /// frr.conf) with `vtysh -b`. Panics with the daemons' log tails if anything fails.

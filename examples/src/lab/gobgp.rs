@@ -116,6 +116,16 @@ fn family(prefix: &str) -> &'static str {
     if prefix.contains(':') { "ipv6" } else { "ipv4" }
 }
 
+impl std::fmt::Debug for GoBgp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoBgp")
+            .field("netns", &self.netns.name())
+            .field("port", &self.port)
+            .field("pid", &self.proc.pid())
+            .finish()
+    }
+}
+
 impl GoBgp {
     /// Starts gobgpd in `netns` with `toml` as its configuration, gRPC API on 127.0.0.1:50051
     /// of that namespace (each namespace has its own loopback).

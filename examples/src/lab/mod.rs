@@ -91,6 +91,8 @@
 //! - [`FrrRouter::configure`] adds configuration (`vtysh -f`), [`FrrRouter::reload`] replaces
 //!   it (`frr-reload.py --reload`, what frr-k8s does); [`FrrRouter::try_reload`] returns the
 //!   failure of an invalid config instead of panicking.
+//! - A `log file PATH` line in a config replaces the harness's per-daemon log file (log
+//!   tails in panic messages then stop); frr-k8s's `log stdout ...` lines are harmless.
 //! - `network P` needs P in the RIB (connected, or e.g. `ip route P blackhole` with staticd)
 //!   unless `no bgp network import-check`.
 //!
@@ -292,6 +294,15 @@ struct LabState {
     /// Temporary veth names in the root namespace, deleted at teardown if still present.
     root_links: Vec<String>,
     procs: Vec<Tracked>,
+}
+
+impl std::fmt::Debug for Lab {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lab")
+            .field("test", &self.inner.test)
+            .field("dir", &self.inner.dir)
+            .finish()
+    }
 }
 
 static LAB_COUNTER: AtomicU32 = AtomicU32::new(0);

@@ -62,6 +62,12 @@ impl KernelRoute {
     }
 }
 
+impl std::fmt::Debug for Netns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Netns").field("name", &self.name).finish()
+    }
+}
+
 impl Netns {
     pub(crate) fn new(lab: Arc<LabInner>, name: String, short: String) -> Netns {
         Netns { lab, name, short }

@@ -138,6 +138,15 @@ pub(crate) fn terminate(mut procs: Vec<Tracked>, grace: Duration) {
     }
 }
 
+impl std::fmt::Debug for Proc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Proc")
+            .field("pid", &self.pid)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
 /// A background process started with [`Netns::spawn`](super::Netns::spawn); killed when the
 /// lab is dropped, or earlier with [`Proc::kill`].
 pub struct Proc {
