@@ -140,6 +140,7 @@ fn frr_to_frr_ebgp_dual_stack() {
     // BFD (100 ms x 3) notices a link failure well under a second.
     frr1.wait_bfd_status("10.0.12.2", "up", T);
     frr2.wait_bfd_status("10.0.12.1", "up", T);
+    frr1.wait_bgp_up_for("10.0.12.2", Duration::from_secs(1), T);
     let peers = frr1.bfd_peers_json();
     assert!(peers.as_array().is_some_and(|p| !p.is_empty()), "{peers}");
     let t0 = std::time::Instant::now();

@@ -410,6 +410,40 @@ impl FrrRouter {
         }
     }
 
+    /// How long the session with `peer` has been Established (`bgpTimerUpMsec`), `None` when
+    /// it is not.
+    pub fn bgp_neighbor_uptime(&self, peer: &str) -> Option<Duration> {
+        let all = self.bgp_neighbors_json();
+        let n = all.get(peer)?;
+        if n.get("bgpState")?.as_str()? != "Established" {
+            return None;
+        }
+        n.get("bgpTimerUpMsec")
+            .and_then(Value::as_u64)
+            .map(Duration::from_millis)
+    }
+
+    /// Waits until the session with `peer` has been Established for at least `min_uptime`
+    /// (e.g. past the one reset a BFD-enabled session does right after first coming up);
+    /// panics like [`FrrRouter::wait_bgp_established`] on timeout.
+    pub fn wait_bgp_up_for(&self, peer: &str, min_uptime: Duration, timeout: Duration) {
+        let ok = wait_for(timeout, || {
+            self.bgp_neighbor_uptime(peer)
+                .filter(|up| *up >= min_uptime)
+                .map(|_| ())
+        });
+        if ok.is_none() {
+            panic!(
+                "lab: FRR {}: BGP neighbor {peer} not Established for {min_uptime:?} within \
+                 {timeout:?} (state {:?})\n{}\n{}",
+                self.netns.short_name(),
+                self.bgp_neighbor_state(peer),
+                String::from_utf8_lossy(&self.vtysh_output(&["show bgp summary"]).stdout),
+                self.log_tail(FrrDaemon::Bgpd, 30)
+            );
+        }
+    }
+
     /// `show bgp <afi> unicast json` (`afi`: `ipv4` or `ipv6`): `["routes"][prefix]` is the list
     /// of paths.
     pub fn bgp_routes_json(&self, afi: &str) -> Value {

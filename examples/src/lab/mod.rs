@@ -87,7 +87,8 @@
 //! - `neighbor X timers connect 1` (or `2`) shortens the wait for a session to establish after
 //!   the peer comes up (default connect retry is 120 s in traditional defaults).
 //! - A BFD-enabled session flaps once right after first coming up (bgpd re-keys the BFD
-//!   session with the local address); wait for BFD up *and* the session stable.
+//!   session with the local address); wait for BFD up *and* the session stable
+//!   ([`FrrRouter::wait_bgp_up_for`]).
 //! - [`FrrRouter::configure`] adds configuration (`vtysh -f`), [`FrrRouter::reload`] replaces
 //!   it (`frr-reload.py --reload`, what frr-k8s does); [`FrrRouter::try_reload`] returns the
 //!   failure of an invalid config instead of panicking.
