@@ -177,6 +177,75 @@ pub fn selects(config: &FRRConfiguration, labels: &BTreeMap<String, String>) -> 
     config.spec.node_selector.matches(labels)
 }
 
+/// FRRConfigurations indexed by node selector, so that finding the objects of one node does not
+/// scan every object of the cluster (per-node objects are selected by a single label).
+#[derive(Debug)]
+pub struct SelectorIndex<'a> {
+    /// Objects with an empty selector: every node.
+    everyone: Vec<usize>,
+    /// Objects whose selector has matchLabels, keyed by their first (key, value).
+    by_label: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// Objects with only matchExpressions: checked one by one.
+    others: Vec<usize>,
+    configs: &'a [FRRConfiguration],
+}
+
+impl<'a> SelectorIndex<'a> {
+    pub fn new(configs: &'a [FRRConfiguration]) -> Self {
+        let mut idx = SelectorIndex {
+            everyone: Vec::new(),
+            by_label: HashMap::new(),
+            others: Vec::new(),
+            configs,
+        };
+        for (i, c) in configs.iter().enumerate() {
+            let sel = &c.spec.node_selector;
+            if let Some((k, v)) = sel.match_labels.iter().next() {
+                idx.by_label
+                    .entry((k.as_str(), v.as_str()))
+                    .or_default()
+                    .push(i);
+            } else if sel.match_expressions.is_empty() {
+                idx.everyone.push(i);
+            } else {
+                idx.others.push(i);
+            }
+        }
+        idx
+    }
+
+    /// The objects selecting a node with these labels, in input order.
+    pub fn select(&self, labels: &BTreeMap<String, String>) -> Vec<&'a FRRConfiguration> {
+        let mut hits: Vec<usize> = self.everyone.clone();
+        for (k, v) in labels {
+            if let Some(list) = self.by_label.get(&(k.as_str(), v.as_str())) {
+                hits.extend(
+                    list.iter()
+                        .copied()
+                        .filter(|&i| selects(&self.configs[i], labels)),
+                );
+            }
+        }
+        hits.extend(
+            self.others
+                .iter()
+                .copied()
+                .filter(|&i| selects(&self.configs[i], labels)),
+        );
+        hits.sort_unstable();
+        hits.into_iter().map(|i| &self.configs[i]).collect()
+    }
+
+    /// [`node_config`] for one node, using the index.
+    pub fn node_config(
+        &self,
+        node: &NodeContext,
+        secrets: &[Secret],
+    ) -> Result<Conversion, ConversionError> {
+        node_config_from(node, self.select(&node.labels), secrets)
+    }
+}
+
 /// Selects, validates, converts and merges everything that applies to one node.
 ///
 /// The objects are taken in (namespace, name) order, as listed by the Kubernetes API; the
@@ -186,10 +255,18 @@ pub fn node_config(
     configs: &[FRRConfiguration],
     secrets: &[Secret],
 ) -> Result<Conversion, ConversionError> {
-    let mut selected: Vec<&FRRConfiguration> = configs
+    let selected: Vec<&FRRConfiguration> = configs
         .iter()
         .filter(|c| selects(c, &node.labels))
         .collect();
+    node_config_from(node, selected, secrets)
+}
+
+fn node_config_from(
+    node: &NodeContext,
+    mut selected: Vec<&FRRConfiguration>,
+    secrets: &[Secret],
+) -> Result<Conversion, ConversionError> {
     selected.sort_by(|a, b| {
         (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name))
     });

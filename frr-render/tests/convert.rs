@@ -965,3 +965,30 @@ fn demo_advertise_renders_expected_lines() {
         assert!(t.contains(want), "missing {want:?} in\n{t}");
     }
 }
+
+#[test]
+fn selector_index_matches_linear_selection() {
+    use frr_render::convert::SelectorIndex;
+    let mut all = demo_advertise(1);
+    all.push(demo_advertise(2).swap_remove(1));
+    let expr = cfg(
+        "expr",
+        json!({"raw": {"rawConfig": "! not on node2"}, "nodeSelector": {"matchExpressions": [
+            {"key": "kubernetes.io/hostname", "operator": "NotIn", "values": ["node2"]}]}}),
+    );
+    all.push(expr);
+    let idx = SelectorIndex::new(&all);
+    for n in ["node1", "node2", "node3"] {
+        let ctx = node(n, &[("kubernetes.io/hostname", n)]);
+        let linear = node_config(&ctx, &all, &[]).unwrap();
+        let indexed = idx.node_config(&ctx, &[]).unwrap();
+        assert_eq!(linear, indexed, "{n}");
+    }
+    let ctx = node("node2", &[("kubernetes.io/hostname", "node2")]);
+    assert_eq!(idx.select(&ctx.labels).len(), 3);
+    let ctx = node("node3", &[("kubernetes.io/hostname", "node3")]);
+    assert_eq!(
+        idx.node_config(&ctx, &[]).unwrap().config.extra_config,
+        "! not on node2\n"
+    );
+}
