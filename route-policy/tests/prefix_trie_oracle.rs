@@ -57,7 +57,15 @@ fn matcher(afi: Afi) -> BoxedStrategy<PrefixMatcher> {
 }
 
 fn list(afi: Afi) -> impl Strategy<Value = PrefixList> {
-    proptest::collection::vec((1u32..200, any::<bool>(), matcher(afi)), 0..40).prop_map(move |es| {
+    sized_list(afi, 0..40, 200)
+}
+
+fn sized_list(
+    afi: Afi,
+    n: std::ops::Range<usize>,
+    max_seq: u32,
+) -> impl Strategy<Value = PrefixList> {
+    proptest::collection::vec((1u32..max_seq, any::<bool>(), matcher(afi)), n).prop_map(move |es| {
         let mut entries: Vec<PrefixListEntry> = Vec::new();
         for (seq, permit, m) in es {
             if entries.iter().any(|e| e.seq == seq) {
@@ -108,6 +116,30 @@ proptest! {
         }
         let v4: IpNet = "10.0.0.0/8".parse().unwrap();
         prop_assert_eq!(t.apply(&v4), linear::prefix_list_apply(&l, &v4));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Lists of 512+ entries use the 16-bit root table.
+    #[test]
+    fn large_trie_agrees_with_linear_v4(
+        l in sized_list(Afi::Ipv4, 600..900, 100_000),
+        routes in proptest::collection::vec(v4_prefix(), 100..200),
+    ) {
+        let t = CompiledPrefixList::new(&l);
+        for r in &routes {
+            prop_assert_eq!(t.apply(r), linear::prefix_list_apply(&l, r), "route {}", r);
+        }
+        for e in l.entries.iter().take(25) {
+            if let PrefixMatcher::Prefix { prefix, .. } = &e.matcher {
+                for len in prefix.prefix_len()..=32 {
+                    let r = IpNet::new(prefix.network(), len).unwrap();
+                    prop_assert_eq!(t.apply(&r), linear::prefix_list_apply(&l, &r), "route {}", r);
+                }
+            }
+        }
     }
 }
 

@@ -27,7 +27,7 @@ pub use prefix_list::CompiledPrefixList;
 use crate::model::{
     Action, Afi, Community, CommunityListOf, CommunityMatcher, CommunitySet, ExtCommunity,
     IpNextHop, LargeCommunity, LargeCommunitySet, Match, OnMatch, Origin, PeerMatch, Policy,
-    PrefixList, Set, ValueAdjust,
+    PrefixList, Set,
 };
 use crate::regex::compile_frr_regex;
 use crate::route::RouteAttrs;
@@ -407,22 +407,19 @@ impl CompiledPolicy {
                 self.prefix_lists[i].apply(&p) == Action::Permit
             }),
             CMatch::Community(l, exact) => l.is_some_and(|i| {
-                let mut v = route.communities().into_owned();
-                v.sort_unstable();
-                v.dedup();
-                clist_match(&self.clists[i], &v, *exact, community_string)
+                as_set(route.communities(), |v| {
+                    clist_match(&self.clists[i], v, *exact, community_string)
+                })
             }),
             CMatch::Large(l, exact) => l.is_some_and(|i| {
-                let mut v = route.large_communities().into_owned();
-                v.sort_unstable();
-                v.dedup();
-                clist_match(&self.lclists[i], &v, *exact, large_string)
+                as_set(route.large_communities(), |v| {
+                    clist_match(&self.lclists[i], v, *exact, large_string)
+                })
             }),
             CMatch::Ext(l) => l.is_some_and(|i| {
-                let mut v = route.ext_communities().into_owned();
-                v.sort_unstable();
-                v.dedup();
-                clist_match(&self.eclists[i], &v, false, ext_string)
+                as_set(route.ext_communities(), |v| {
+                    clist_match(&self.eclists[i], v, false, ext_string)
+                })
             }),
             CMatch::AsPath(l) => l.is_some_and(|i| {
                 let s = route.as_path().to_string();
@@ -491,10 +488,7 @@ fn apply_set<R: RouteAttrs + ?Sized>(s: &Set, route: &mut R) {
         }
         Set::Metric(v) => {
             let cur = route.med().unwrap_or(0);
-            route.set_med(match v {
-                ValueAdjust::Set(n) => *n,
-                _ => v.apply(cur),
-            });
+            route.set_med(v.apply(cur));
         }
         Set::Community(CommunitySet::None) => route.set_communities(Vec::new()),
         Set::Community(CommunitySet::Values { values, additive }) => {
@@ -544,6 +538,18 @@ fn apply_set<R: RouteAttrs + ?Sized>(s: &Set, route: &mut R) {
         Set::Origin(o) => route.set_origin(*o),
         // Resolved by CompiledPolicy::set_one.
         Set::CommListDelete(_) | Set::LargeCommListDelete(_) => {}
+    }
+}
+
+/// Runs `f` on the values as a sorted set, copying only when they are not one already.
+fn as_set<V: Ord + Clone, T>(v: std::borrow::Cow<'_, [V]>, f: impl FnOnce(&[V]) -> T) -> T {
+    if v.windows(2).all(|w| w[0] < w[1]) {
+        f(&v)
+    } else {
+        let mut o = v.into_owned();
+        o.sort_unstable();
+        o.dedup();
+        f(&o)
     }
 }
 

@@ -1,19 +1,26 @@
 //! Prefix lists compiled to a multibit trie.
 //!
-//! Each entry `P/len` with its length range `[lo, hi]` (FRR's ge/le rules) is stored in the trie
-//! node at depth `len` rounded down to a multiple of [`STRIDE`], expanded over the slots its
-//! remaining `len % STRIDE` bits cover. Each slot keeps its candidates sorted by `seq`. A lookup
-//! walks the route's own bits, at most `route_len / STRIDE + 1` nodes, and keeps the lowest
-//! sequence number whose range contains the route's length: the same entry FRR's first-match
-//! scan in `seq` order finds.
+//! The root is a table indexed by the first [`ROOT_BITS`] bits (8 for small lists); below it, nodes consume
+//! [`STRIDE`] bits each. Each entry `P/len` with its length range `[lo, hi]` (FRR's ge/le rules)
+//! is stored in the level that holds length `len`, expanded over the slots its remaining bits
+//! cover. Each slot keeps its candidates sorted by `seq`. A lookup walks the route's own bits
+//! (one root slot, then at most `(route_len - root_bits) / STRIDE + 1` nodes) and keeps the
+//! lowest sequence number whose range contains the route's length: the same entry FRR's
+//! first-match scan in `seq` order finds.
 
 use ipnet::IpNet;
 
 use crate::model::{Action, Afi, PrefixList};
 
-/// Bits consumed per trie level.
+/// Bits consumed per trie level below the root.
 const STRIDE: u32 = 4;
 const FANOUT: usize = 1 << STRIDE;
+/// Bits indexing the root table of large lists (one load replaces the four densest levels);
+/// small lists use [`SMALL_ROOT_BITS`] to stay small.
+const ROOT_BITS: u32 = 16;
+const SMALL_ROOT_BITS: u32 = 8;
+/// Lists with at least this many entries get the large root.
+const LARGE_LIST: usize = 512;
 
 #[derive(Clone, Copy, Default)]
 struct Slot {
@@ -37,6 +44,8 @@ struct Cand {
 pub struct CompiledPrefixList {
     afi: Afi,
     empty: bool,
+    root_bits: u32,
+    root: Vec<Slot>,
     nodes: Vec<[Slot; FANOUT]>,
     cands: Vec<Cand>,
 }
@@ -45,7 +54,7 @@ impl std::fmt::Debug for CompiledPrefixList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CompiledPrefixList")
             .field("afi", &self.afi)
-            .field("nodes", &self.nodes.len())
+            .field("nodes", &(self.nodes.len() + 1))
             .field("candidates", &self.cands.len())
             .finish()
     }
@@ -61,6 +70,11 @@ fn bits(p: &IpNet) -> u128 {
 }
 
 #[inline]
+fn root_index(addr: u128, root_bits: u32) -> usize {
+    (addr >> (128 - root_bits)) as usize
+}
+
+#[inline]
 fn nibble(addr: u128, depth: u32) -> usize {
     if depth >= 128 {
         0
@@ -72,7 +86,15 @@ fn nibble(addr: u128, depth: u32) -> usize {
 impl CompiledPrefixList {
     /// Compile a prefix list.
     pub fn new(list: &PrefixList) -> Self {
-        let mut tmp: Vec<[(u32, Vec<Cand>); FANOUT]> = vec![Default::default()];
+        type TmpSlot = (u32, Vec<Cand>);
+        let root_bits = if list.entries.len() >= LARGE_LIST {
+            ROOT_BITS
+        } else {
+            SMALL_ROOT_BITS
+        };
+        let mut root: Vec<TmpSlot> = vec![Default::default(); 1 << root_bits];
+        // Index 0 is a placeholder so that child 0 means "none".
+        let mut tmp: Vec<[TmpSlot; FANOUT]> = vec![Default::default()];
         for e in &list.entries {
             let (lo, hi) = e.matcher.len_range(list.afi);
             if lo > hi {
@@ -93,9 +115,24 @@ impl CompiledPrefixList {
                 hi,
                 permit: e.action == Action::Permit,
             };
-            let target = (plen / STRIDE) * STRIDE;
-            let mut node = 0usize;
-            let mut d = 0;
+            if plen < root_bits {
+                let span = 1usize << (root_bits - plen);
+                let base = root_index(addr, root_bits) & !(span - 1);
+                for slot in &mut root[base..base + span] {
+                    slot.1.push(cand);
+                }
+                continue;
+            }
+            let target = root_bits + ((plen - root_bits) / STRIDE) * STRIDE;
+            let ri = root_index(addr, root_bits);
+            let mut node = if root[ri].0 == 0 {
+                tmp.push(Default::default());
+                root[ri].0 = (tmp.len() - 1) as u32;
+                tmp.len() - 1
+            } else {
+                root[ri].0 as usize
+            };
+            let mut d = root_bits;
             while d < target {
                 let nb = nibble(addr, d);
                 let child = tmp[node][nb].0;
@@ -116,24 +153,33 @@ impl CompiledPrefixList {
                 slot.1.push(cand);
             }
         }
-        let mut nodes = Vec::with_capacity(tmp.len());
         let mut cands = Vec::new();
-        for n in tmp {
-            let mut out = [Slot::default(); FANOUT];
-            for (i, (child, mut cs)) in n.into_iter().enumerate() {
-                cs.sort_by_key(|c| c.seq);
-                out[i] = Slot {
-                    child,
-                    start: cands.len() as u32,
-                    len: cs.len() as u32,
-                };
-                cands.extend(cs);
-            }
-            nodes.push(out);
-        }
+        let mut flatten = |(child, mut cs): TmpSlot| {
+            cs.sort_by_key(|c| c.seq);
+            let s = Slot {
+                child,
+                start: cands.len() as u32,
+                len: cs.len() as u32,
+            };
+            cands.extend(cs);
+            s
+        };
+        let root: Vec<Slot> = root.into_iter().map(&mut flatten).collect();
+        let nodes: Vec<[Slot; FANOUT]> = tmp
+            .into_iter()
+            .map(|n| {
+                let mut out = [Slot::default(); FANOUT];
+                for (i, ts) in n.into_iter().enumerate() {
+                    out[i] = flatten(ts);
+                }
+                out
+            })
+            .collect();
         CompiledPrefixList {
             afi: list.afi,
             empty: list.entries.is_empty(),
+            root_bits,
+            root,
             nodes,
             cands,
         }
@@ -155,30 +201,32 @@ impl CompiledPrefixList {
             return Action::Deny;
         }
         let addr = bits(prefix);
-        let len = prefix.prefix_len();
+        let len = u32::from(prefix.prefix_len());
         let mut best_seq = u32::MAX;
         let mut best = false;
         let mut found = false;
-        let mut node = 0usize;
-        let mut d = 0u32;
-        loop {
-            let slot = self.nodes[node][nibble(addr, d)];
-            let cs = &self.cands[slot.start as usize..(slot.start + slot.len) as usize];
-            for c in cs {
+        let mut check = |slot: &Slot| {
+            for c in &self.cands[slot.start as usize..(slot.start + slot.len) as usize] {
                 if found && c.seq >= best_seq {
                     break;
                 }
-                if c.lo <= len && len <= c.hi {
+                if u32::from(c.lo) <= len && len <= u32::from(c.hi) {
                     best_seq = c.seq;
                     best = c.permit;
                     found = true;
                     break;
                 }
             }
-            if slot.child == 0 || d + STRIDE > u32::from(len) {
-                break;
-            }
-            node = slot.child as usize;
+        };
+        let slot = &self.root[root_index(addr, self.root_bits)];
+        check(slot);
+        let mut child = slot.child;
+        let mut d = self.root_bits;
+        // Nodes at depth d hold entries of length >= d: none can match a shorter route.
+        while child != 0 && d <= len {
+            let slot = &self.nodes[child as usize][nibble(addr, d)];
+            check(slot);
+            child = slot.child;
             d += STRIDE;
         }
         if found && best {
