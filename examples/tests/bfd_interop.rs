@@ -393,6 +393,29 @@ fn multihop_ipv4_up_and_detection() {
         || router.sysctl("net.ipv4.ip_forward", "0"),
         || router.sysctl("net.ipv4.ip_forward", "1"),
     );
+    // FRR slows its timers while Up: it runs a Poll Sequence, we answer with Final and adopt
+    // them (our TX = max(ours 100, FRR's RX 200); detection = 3 x max(our RX 100, FRR TX 200)).
+    frr.configure(
+        "bfd\n peer 10.0.1.2 multihop local-address 10.0.2.2\n  receive-interval 200\n  transmit-interval 200\n exit\nexit\n",
+    );
+    assert!(
+        wait_for(Duration::from_secs(5), || {
+            let log = ours.log();
+            log.lines()
+                .any(|l| l.contains("tx_interval_ms=200") && l.contains("detection_time_ms=600"))
+                .then_some(())
+        })
+        .is_some(),
+        "we did not adopt FRR's new timers:\n{}",
+        ours.log_tail(30)
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(frr.bfd_peer_status("10.0.1.2").as_deref(), Some("up"));
+    assert_eq!(
+        changes(&ours).last().map(|c| c["to"].clone()),
+        Some("Up".into())
+    );
+    println!("{test}: FRR changed its timers to 200 ms while Up; Poll/Final done, still Up");
     let p = frr.vtysh_json("show bfd peers json");
     let p = p
         .as_array()

@@ -77,6 +77,8 @@ struct Live {
     spec: PeerSpec,
     session: Session,
     tx: UdpSocket,
+    /// Last negotiated timers logged, to log changes (Poll/Final results) once.
+    timers: Option<(Duration, Option<Duration>)>,
 }
 
 /// Runs a set of sessions until a future completes.
@@ -151,7 +153,12 @@ impl Runner {
             if !needed.contains(&key) {
                 needed.push(key);
             }
-            sessions.push(Live { spec, session, tx });
+            sessions.push(Live {
+                spec,
+                session,
+                tx,
+                timers: None,
+            });
         }
         let receivers = needed
             .into_iter()
@@ -288,8 +295,20 @@ impl Runner {
         match live.session.handle_packet(Instant::now(), bytes, r.ttl) {
             Ok(()) => tracing::trace!(from = %r.from, ttl = ?r.ttl, "received"),
             Err(e) => {
-                tracing::debug!(from = %r.from, ttl = ?r.ttl, error = %e, "BFD packet discarded")
+                tracing::debug!(from = %r.from, ttl = ?r.ttl, error = %e, "BFD packet discarded");
+                return;
             }
+        }
+        let t = live.session.timers();
+        let now = (t.tx_interval, t.detection_time);
+        if live.timers != Some(now) {
+            live.timers = Some(now);
+            tracing::info!(
+                peer = %live.spec.peer,
+                tx_interval_ms = t.tx_interval.as_millis() as u64,
+                detection_time_ms = t.detection_time.map(|d| d.as_millis() as u64),
+                "BFD timers negotiated"
+            );
         }
     }
 }
