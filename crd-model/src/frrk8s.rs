@@ -120,6 +120,7 @@ pub struct RawConfig {
 pub struct BGPConfig {
     /// One router per VRF (at most 50).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(length(max = 50)))]
     pub routers: Vec<Router>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bfd_profiles: Vec<BFDProfile>,
@@ -131,6 +132,7 @@ pub struct BGPConfig {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Router {
     /// Local AS number (required).
+    #[cfg_attr(feature = "kube", schemars(range(min = 0, max = 4_294_967_295u32)))]
     pub asn: u32,
     /// BGP router ID.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -166,6 +168,7 @@ pub struct Import {
 pub struct Neighbor {
     /// Remote AS number; 0 means unset. Exactly one of `asn` and `dynamic_asn`.
     #[serde(default, skip_serializing_if = "is_zero_u32")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 0, max = 4_294_967_295u32)))]
     pub asn: u32,
     #[serde(
         default,
@@ -188,6 +191,7 @@ pub struct Neighbor {
     pub interface: String,
     /// Port to dial; unset means 179.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 0, max = 16_384)))]
     pub port: Option<u16>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub password: String,
@@ -198,6 +202,10 @@ pub struct Neighbor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive_time: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "kube", schemars(extend("x-kubernetes-validations" = [
+        {"rule": "duration(self).getSeconds() >= 1 && duration(self).getSeconds() <= 65535", "message": "connect time should be between 1 seconds to 65535"},
+        {"rule": "duration(self).getMilliseconds() % 1000 == 0", "message": "connect time should contain a whole number of seconds"}
+    ])))]
     pub connect_time: Option<Duration>,
     #[serde(default, rename = "ebgpMultiHop", skip_serializing_if = "is_false")]
     pub ebgp_multi_hop: bool,
@@ -211,15 +219,19 @@ pub struct Neighbor {
     pub to_receive: Receive,
     /// Deprecated and ignored upstream (a warning only).
     #[serde(default, rename = "disableMP", skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "kube", schemars(extend("default" = false)))]
     pub disable_mp: bool,
     /// Enable the other address family too (IPv4 over IPv6 sessions and vice versa).
     #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "kube", schemars(extend("default" = false)))]
     pub dual_stack_address_family: bool,
     /// `local-as N no-prepend replace-as`; 0 means unset. eBGP only.
     #[serde(default, rename = "localASN", skip_serializing_if = "is_zero_u32")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 1, max = 4_294_967_295u32)))]
     pub local_asn: u32,
     /// Address families to activate; empty means the CRD default `[unicast]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(length(max = 2), extend("default" = ["unicast"])))]
     pub address_families: Vec<AddressFamily>,
 }
 
@@ -279,6 +291,7 @@ pub enum AddressFamily {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "kube", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "kube", schemars(extend("x-kubernetes-map-type" = "atomic")))]
 pub struct SecretReference {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
@@ -358,6 +371,7 @@ pub struct AllowedOutPrefixes {
     pub prefixes: Vec<String>,
     /// Absent in JSON means the CRD default, `filtered`, which is also omitted on output.
     #[serde(default, skip_serializing_if = "is_default")]
+    #[cfg_attr(feature = "kube", schemars(extend("default" = "filtered")))]
     pub mode: AllowMode,
 }
 
@@ -370,6 +384,7 @@ pub struct AllowedInPrefixes {
     pub prefixes: Vec<PrefixSelector>,
     /// Absent in JSON means the CRD default, `filtered`, which is also omitted on output.
     #[serde(default, skip_serializing_if = "is_default")]
+    #[cfg_attr(feature = "kube", schemars(extend("default" = "filtered")))]
     pub mode: AllowMode,
 }
 
@@ -379,10 +394,13 @@ pub struct AllowedInPrefixes {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PrefixSelector {
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(extend("format" = "cidr")))]
     pub prefix: String,
     #[serde(default, skip_serializing_if = "is_zero_u32")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 1, max = 128)))]
     pub le: u32,
     #[serde(default, skip_serializing_if = "is_zero_u32")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 1, max = 128)))]
     pub ge: u32,
 }
 
@@ -392,6 +410,7 @@ pub struct PrefixSelector {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LocalPrefPrefixes {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(length(min = 1), extend("format" = "cidr")))]
     pub prefixes: Vec<String>,
     #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub local_pref: u32,
@@ -403,6 +422,7 @@ pub struct LocalPrefPrefixes {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CommunityPrefixes {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(length(min = 1), extend("format" = "cidr")))]
     pub prefixes: Vec<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub community: String,
@@ -416,15 +436,19 @@ pub struct BFDProfile {
     pub name: String,
     /// Milliseconds, 10..=60000 (FRR default 300).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 10, max = 60_000)))]
     pub receive_interval: Option<u32>,
     /// Milliseconds, 10..=60000 (FRR default 300).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 10, max = 60_000)))]
     pub transmit_interval: Option<u32>,
     /// 2..=255 (FRR default 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 2, max = 255)))]
     pub detect_multiplier: Option<u32>,
     /// Milliseconds, 10..=60000 (FRR default 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 10, max = 60_000)))]
     pub echo_interval: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echo_mode: Option<bool>,
@@ -436,6 +460,7 @@ pub struct BFDProfile {
         rename = "minimumTtl",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "kube", schemars(range(min = 1, max = 254)))]
     pub minimum_ttl: Option<u32>,
 }
 
@@ -454,6 +479,7 @@ pub struct EVPNConfig {
     pub advertise_svi: bool,
     /// At most 10.
     #[serde(default, rename = "l2vnis", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(length(max = 10)))]
     pub l2_vnis: Vec<L2VNI>,
     #[serde(default, rename = "l3vni", skip_serializing_if = "Option::is_none")]
     pub l3_vni: Option<L3VNI>,
@@ -473,15 +499,24 @@ pub enum VNIAdvertisement {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct L2VNI {
     /// 1..=16777215.
+    #[cfg_attr(feature = "kube", schemars(range(min = 1, max = 16_777_215)))]
     pub vni: u32,
     /// Route distinguisher `ASN:NN` or `A.B.C.D:NN`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(extend("x-kubernetes-validations" = [
+        {"rule": "self.split(':').size() == 2", "message": "RD must contain exactly one colon"},
+        {"rule": "!self.split(':')[0].contains('.') || (self.split(':')[0].isIP() && uint(self.split(':')[1]) <= 65535u)", "message": "RD with IPv4 administrator must have format A.B.C.D:MN where MN <= 65535"},
+        {"rule": "self.split(':')[0].contains('.') || uint(self.split(':')[0]) <= 65535u || uint(self.split(':')[1]) <= 65535u", "message": "RD with 4-byte ASN administrator must have format GHJK:MN where GHJK <= 4294967295 and MN <= 65535"},
+        {"rule": "self.split(':')[0].contains('.') || uint(self.split(':')[0]) > 65535u || uint(self.split(':')[1]) <= 4294967295u", "message": "RD with 2-byte ASN administrator must have format EF:OPQR where EF <= 65535 and OPQR <= 4294967295"}
+    ])))]
     pub rd: String,
     /// Import route targets; `*:NN` allowed. At most 100.
     #[serde(default, rename = "importRTs", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(length(max = 100)))]
     pub import_rts: Vec<String>,
     /// Export route targets. At most 100.
     #[serde(default, rename = "exportRTs", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(length(max = 100)))]
     pub export_rts: Vec<String>,
 }
 
@@ -491,15 +526,25 @@ pub struct L2VNI {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct L3VNI {
     /// 1..=16777215.
+    #[cfg_attr(feature = "kube", schemars(range(min = 1, max = 16_777_215)))]
     pub vni: u32,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(extend("x-kubernetes-validations" = [
+        {"rule": "self.split(':').size() == 2", "message": "RD must contain exactly one colon"},
+        {"rule": "!self.split(':')[0].contains('.') || (self.split(':')[0].isIP() && uint(self.split(':')[1]) <= 65535u)", "message": "RD with IPv4 administrator must have format A.B.C.D:MN where MN <= 65535"},
+        {"rule": "self.split(':')[0].contains('.') || uint(self.split(':')[0]) <= 65535u || uint(self.split(':')[1]) <= 65535u", "message": "RD with 4-byte ASN administrator must have format GHJK:MN where GHJK <= 4294967295 and MN <= 65535"},
+        {"rule": "self.split(':')[0].contains('.') || uint(self.split(':')[0]) > 65535u || uint(self.split(':')[1]) <= 4294967295u", "message": "RD with 2-byte ASN administrator must have format EF:OPQR where EF <= 65535 and OPQR <= 4294967295"}
+    ])))]
     pub rd: String,
     #[serde(default, rename = "importRTs", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(length(max = 100)))]
     pub import_rts: Vec<String>,
     #[serde(default, rename = "exportRTs", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(length(max = 100)))]
     pub export_rts: Vec<String>,
     /// Exactly one entry, `unicast` (advertised as type-5 routes). Required upstream.
     #[serde(default)]
+    #[cfg_attr(feature = "kube", schemars(length(min = 1, max = 1)))]
     pub advertise_prefixes: Vec<EVPNPrefixType>,
 }
 

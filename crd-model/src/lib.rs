@@ -29,6 +29,8 @@ pub mod load;
 pub mod meta;
 pub mod ovnk;
 pub mod validate;
+#[cfg(feature = "kube")]
+pub mod kube;
 
 pub use duration::{Duration, DurationError};
 pub use frrk8s::{

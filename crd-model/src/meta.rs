@@ -88,6 +88,7 @@ impl ObjectMeta {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "kube", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "kube", schemars(extend("x-kubernetes-map-type" = "atomic")))]
 pub struct OwnerReference {
     pub api_version: String,
     pub kind: String,
@@ -104,6 +105,7 @@ pub struct OwnerReference {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "kube", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "kube", schemars(extend("x-kubernetes-map-type" = "atomic")))]
 pub struct LabelSelector {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub match_labels: BTreeMap<String, String>,
@@ -117,6 +119,7 @@ pub struct LabelSelector {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LabelSelectorRequirement {
     pub key: String,
+    #[cfg_attr(feature = "kube", schemars(with = "String"))]
     pub operator: LabelSelectorOperator,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
@@ -197,13 +200,18 @@ impl LabelSelectorRequirement {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Condition {
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "kube", schemars(length(max = 316)))]
     pub type_: String,
     pub status: ConditionStatus,
     #[serde(default, skip_serializing_if = "is_zero_i64")]
+    #[cfg_attr(feature = "kube", schemars(range(min = 0)))]
     pub observed_generation: i64,
     /// RFC 3339 timestamp, kept as text.
+    #[cfg_attr(feature = "kube", schemars(extend("format" = "date-time")))]
     pub last_transition_time: String,
+    #[cfg_attr(feature = "kube", schemars(length(min = 1, max = 1024)))]
     pub reason: String,
+    #[cfg_attr(feature = "kube", schemars(length(max = 32_768)))]
     pub message: String,
 }
 

@@ -72,6 +72,10 @@ impl Default for RouteAdvertisements {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "kube", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "kube", schemars(extend("x-kubernetes-validations" = [
+    {"rule": "(!has(self.nodeSelector.matchLabels) && !has(self.nodeSelector.matchExpressions)) || !('PodNetwork' in self.advertisements)", "message": "If 'PodNetwork' is selected for advertisement, a 'nodeSelector' can't be specified as it needs to be advertised on all nodes"},
+    {"rule": "!self.networkSelectors.exists(i, i.networkSelectionType != 'DefaultNetwork' && i.networkSelectionType != 'ClusterUserDefinedNetworks')", "message": "Only DefaultNetwork or ClusterUserDefinedNetworks can be selected"}
+])))]
 pub struct RouteAdvertisementsSpec {
     /// `""` (default VRF), `"auto"` (each network's VRF) or a router's VRF name.
     #[serde(
@@ -81,6 +85,7 @@ pub struct RouteAdvertisementsSpec {
     )]
     pub target_vrf: String,
     /// 1..=5 selectors, unique by type.
+    #[cfg_attr(feature = "kube", schemars(length(min = 1, max = 5), extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["networkSelectionType"])))]
     pub network_selectors: Vec<NetworkSelector>,
     /// Required; must be empty when advertising `PodNetwork`.
     pub node_selector: LabelSelector,
@@ -88,6 +93,7 @@ pub struct RouteAdvertisementsSpec {
     #[serde(rename = "frrConfigurationSelector")]
     pub frr_configuration_selector: LabelSelector,
     /// 1..=2 unique entries.
+    #[cfg_attr(feature = "kube", schemars(length(min = 1, max = 2), extend("x-kubernetes-validations" = [{"rule": "self.all(x, self.exists_one(y, x == y))"}])))]
     pub advertisements: Vec<AdvertisementType>,
 }
 
@@ -119,6 +125,12 @@ impl AdvertisementType {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "kube", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "kube", schemars(extend("x-kubernetes-validations" = [
+    {"rule": "!has(self.networkSelectionType) ? true : has(self.clusterUserDefinedNetworkSelector) ? self.networkSelectionType == 'ClusterUserDefinedNetworks' : self.networkSelectionType != 'ClusterUserDefinedNetworks'", "message": "Inconsistent selector: both networkSelectionType ClusterUserDefinedNetworks and clusterUserDefinedNetworkSelector have to be set or neither"},
+    {"rule": "!has(self.networkSelectionType) ? true : has(self.primaryUserDefinedNetworkSelector) ? self.networkSelectionType == 'PrimaryUserDefinedNetworks' : self.networkSelectionType != 'PrimaryUserDefinedNetworks'", "message": "Inconsistent selector: both networkSelectionType PrimaryUserDefinedNetworks and primaryUserDefinedNetworkSelector have to be set or neither"},
+    {"rule": "!has(self.networkSelectionType) ? true : has(self.secondaryUserDefinedNetworkSelector) ? self.networkSelectionType == 'SecondaryUserDefinedNetworks' : self.networkSelectionType != 'SecondaryUserDefinedNetworks'", "message": "Inconsistent selector: both networkSelectionType SecondaryUserDefinedNetworks and secondaryUserDefinedNetworkSelector have to be set or neither"},
+    {"rule": "!has(self.networkSelectionType) ? true : has(self.networkAttachmentDefinitionSelector) ? self.networkSelectionType == 'NetworkAttachmentDefinitions' : self.networkSelectionType != 'NetworkAttachmentDefinitions'", "message": "Inconsistent selector: both networkSelectionType NetworkAttachmentDefinitions and networkAttachmentDefinitionSelector have to be set or neither"}
+])))]
 pub struct NetworkSelector {
     pub network_selection_type: NetworkSelectionType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,6 +218,7 @@ pub struct RouteAdvertisementsStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "kube", schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["type"])))]
     pub conditions: Vec<Condition>,
 }
 
