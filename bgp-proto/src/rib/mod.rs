@@ -154,7 +154,7 @@ pub struct ApplyStats {
     pub announced: usize,
     /// Routes removed.
     pub withdrawn: usize,
-    /// Routes refused by import policy or OTC leak checks.
+    /// Routes refused by import policy, AS_PATH loop detection or OTC leak checks.
     pub rejected: usize,
 }
 
@@ -533,8 +533,24 @@ impl Rib {
             return stats;
         }
         let info = self.peers[peer.index()].clone();
+        let local_as = self.config.local_as;
         for (attrs, prefixes) in routes.announced {
             let mut attrs = attrs;
+            // RFC 4271 §9.1.2: a path with our own AS in AS_PATH is a loop (eBGP).
+            let looped = !info.internal
+                && !info.local
+                && attrs
+                    .as_path()
+                    .is_some_and(|p| p.asns().any(|a| a == local_as));
+            if looped {
+                for (p, id) in &prefixes {
+                    stats.rejected += 1;
+                    if self.remove_path(peer, *p, *id) {
+                        stats.withdrawn += 1;
+                    }
+                }
+                continue;
+            }
             // RFC 9234 §5 ingress OTC procedure for eBGP peers with a role.
             if let (Some(role), false) = (info.role, info.internal) {
                 match otc_ingress(role, info.asn, attrs.otc()) {

@@ -68,6 +68,9 @@ pub fn export_attrs(
         self_v4.clone().or(self_v6.clone())
     };
     if to.internal {
+        if out.as_path().is_none() {
+            out.set(PathAttribute::AsPath(AsPath::default()));
+        }
         if out.local_pref().is_none() {
             out.set(PathAttribute::LocalPref(target.default_local_pref));
         }
