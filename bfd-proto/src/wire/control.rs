@@ -313,37 +313,50 @@ impl Repr {
 
     /// `parse` for a packet that passed `check_len` already.
     pub(crate) fn parse_checked<T: AsRef<[u8]>>(packet: &Packet<T>) -> Result<Self, Error> {
-        if packet.detect_mult() == 0 {
+        // One bounds check for the mandatory section; the field reads below index a fixed array.
+        let Some(h) = packet.buffer.as_ref().first_chunk::<HEADER_LEN>() else {
+            return Err(Error::Truncated {
+                len: packet.buffer.as_ref().len(),
+            });
+        };
+        let be = |r: core::ops::Range<usize>| {
+            u32::from_be_bytes([h[r.start], h[r.start + 1], h[r.start + 2], h[r.start + 3]])
+        };
+        let flags_octet = h[field::FLAGS];
+        let detect_mult = h[field::DETECT_MULT];
+        let my_discriminator = be(field::MY_DISCR);
+        let your_discriminator = be(field::YOUR_DISCR);
+        if detect_mult == 0 {
             return Err(Error::DetectMultZero);
         }
-        if packet.multipoint() {
+        if flags_octet & flags::MULTIPOINT != 0 {
             return Err(Error::Multipoint);
         }
-        if packet.my_discriminator() == 0 {
+        if my_discriminator == 0 {
             return Err(Error::MyDiscriminatorZero);
         }
-        let state = packet.state();
-        if packet.your_discriminator() == 0 && !matches!(state, State::Down | State::AdminDown) {
+        let state = State::from_code(flags_octet >> 6);
+        if your_discriminator == 0 && !matches!(state, State::Down | State::AdminDown) {
             return Err(Error::YourDiscriminatorZero { state });
         }
-        let auth = if packet.auth_present() {
+        let auth = if flags_octet & flags::AUTH_PRESENT != 0 {
             Some(AuthSection::parse(packet.auth_section())?)
         } else {
             None
         };
         Ok(Self {
-            diagnostic: packet.diagnostic(),
+            diagnostic: Diagnostic::from_code(h[field::VERS_DIAG]),
             state,
-            poll: packet.poll(),
-            final_: packet.final_(),
-            control_plane_independent: packet.control_plane_independent(),
-            demand: packet.demand(),
-            detect_mult: packet.detect_mult(),
-            my_discriminator: packet.my_discriminator(),
-            your_discriminator: packet.your_discriminator(),
-            desired_min_tx_interval: packet.desired_min_tx_interval(),
-            required_min_rx_interval: packet.required_min_rx_interval(),
-            required_min_echo_rx_interval: packet.required_min_echo_rx_interval(),
+            poll: flags_octet & flags::POLL != 0,
+            final_: flags_octet & flags::FINAL != 0,
+            control_plane_independent: flags_octet & flags::CONTROL_PLANE_INDEPENDENT != 0,
+            demand: flags_octet & flags::DEMAND != 0,
+            detect_mult,
+            my_discriminator,
+            your_discriminator,
+            desired_min_tx_interval: be(field::DESIRED_MIN_TX),
+            required_min_rx_interval: be(field::REQUIRED_MIN_RX),
+            required_min_echo_rx_interval: be(field::REQUIRED_MIN_ECHO_RX),
             auth,
         })
     }
@@ -366,23 +379,30 @@ impl Repr {
         let Some(out) = buf.get_mut(..len) else {
             return Err(BufferTooSmall { need: len, have });
         };
-        let mut packet = Packet::new_unchecked(out);
-        packet.set_version_diagnostic(VERSION, self.diagnostic);
-        packet.set_state_clear_flags(self.state);
-        packet.set_poll(self.poll);
-        packet.set_final(self.final_);
-        packet.set_control_plane_independent(self.control_plane_independent);
-        packet.set_auth_present(self.auth.is_some());
-        packet.set_demand(self.demand);
-        packet.set_detect_mult(self.detect_mult);
-        packet.set_length(len as u8);
-        packet.set_my_discriminator(self.my_discriminator);
-        packet.set_your_discriminator(self.your_discriminator);
-        packet.set_desired_min_tx_interval(self.desired_min_tx_interval);
-        packet.set_required_min_rx_interval(self.required_min_rx_interval);
-        packet.set_required_min_echo_rx_interval(self.required_min_echo_rx_interval);
+        let (header, auth_out) = out.split_at_mut(HEADER_LEN);
+        let flag = |set: bool, mask: u8| if set { mask } else { 0 };
+        let mut h = [0u8; HEADER_LEN];
+        h[field::VERS_DIAG] = (VERSION << 5) | self.diagnostic.code();
+        h[field::FLAGS] = (self.state.code() << 6)
+            | flag(self.poll, flags::POLL)
+            | flag(self.final_, flags::FINAL)
+            | flag(
+                self.control_plane_independent,
+                flags::CONTROL_PLANE_INDEPENDENT,
+            )
+            | flag(self.auth.is_some(), flags::AUTH_PRESENT)
+            | flag(self.demand, flags::DEMAND);
+        h[field::DETECT_MULT] = self.detect_mult;
+        h[field::LENGTH] = len as u8;
+        h[field::MY_DISCR].copy_from_slice(&self.my_discriminator.to_be_bytes());
+        h[field::YOUR_DISCR].copy_from_slice(&self.your_discriminator.to_be_bytes());
+        h[field::DESIRED_MIN_TX].copy_from_slice(&self.desired_min_tx_interval.to_be_bytes());
+        h[field::REQUIRED_MIN_RX].copy_from_slice(&self.required_min_rx_interval.to_be_bytes());
+        h[field::REQUIRED_MIN_ECHO_RX]
+            .copy_from_slice(&self.required_min_echo_rx_interval.to_be_bytes());
+        header.copy_from_slice(&h);
         if let Some(section) = &self.auth {
-            section.emit(packet.auth_section_mut());
+            section.emit(auth_out);
         }
         Ok(len)
     }
