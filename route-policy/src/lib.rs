@@ -18,3 +18,5 @@ pub mod route;
 pub use route::{AsPath, AsSegment, Route, RouteAttrs, SegmentKind};
 pub mod eval;
 pub use eval::{CompileError, CompiledPolicy, CompiledPrefixList, PrefixListEngine, RouteMapId};
+#[doc(hidden)]
+pub mod testing;

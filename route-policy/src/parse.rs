@@ -438,7 +438,7 @@ impl Parser {
         let (name, style) = match t.text {
             "standard" => (l.next("list name")?.text.to_string(), ListStyle::Standard),
             "expanded" => (l.next("list name")?.text.to_string(), ListStyle::Expanded),
-            n => match parse_dec(n) {
+            n => match parse_dec(n).filter(|_| !n.starts_with('0')) {
                 Some(1..=99) => (n.to_string(), ListStyle::Standard),
                 Some(100..=500) => (n.to_string(), ListStyle::Expanded),
                 _ => {
@@ -569,6 +569,12 @@ impl Parser {
         let entries = &mut maps[mi].entries;
         let ei = match entries.iter().position(|e| e.seq == seq) {
             Some(i) => {
+                if action == Action::Deny && entries[i].on_match.is_some() {
+                    return Err(l.err_at(
+                        l.toks[2].col,
+                        "cannot make an entry with on-match/continue a deny entry",
+                    ));
+                }
                 entries[i].action = action;
                 i
             }

@@ -250,12 +250,20 @@ pub fn render_community_list_entry<V: ListValue>(
     name: &str,
     entry: &CommunityListEntry<V>,
 ) -> String {
-    let style = if is_numbered(name) {
-        String::new()
+    // FRR writes numbered lists (standard 1..=99, expanded 100..=500) without the style keyword;
+    // any other name keeps it, so the text parses back to the same list.
+    let numbered = name.len() <= 3
+        && match (entry.matcher.style(), name.parse::<u16>()) {
+            (ListStyle::Standard, Ok(1..=99)) => !name.starts_with('0'),
+            (ListStyle::Expanded, Ok(100..=500)) => !name.starts_with('0'),
+            _ => false,
+        };
+    let style = if numbered {
+        ""
     } else {
         match entry.matcher.style() {
-            ListStyle::Standard => "standard ".to_string(),
-            ListStyle::Expanded => "expanded ".to_string(),
+            ListStyle::Standard => "standard ",
+            ListStyle::Expanded => "expanded ",
         }
     };
     let value = match &entry.matcher {

@@ -342,10 +342,18 @@ impl CompiledPolicy {
 
     /// [`apply`](Self::apply) by handle.
     pub fn apply_id<R: RouteAttrs + ?Sized>(&self, id: RouteMapId, route: &mut R) -> Action {
-        self.apply_map(id.0, route, 0)
+        let prefix = route.prefix();
+        self.apply_map(id.0, route, &prefix, &mut PlMemo::default(), 0)
     }
 
-    fn apply_map<R: RouteAttrs + ?Sized>(&self, map: usize, route: &mut R, depth: usize) -> Action {
+    fn apply_map<R: RouteAttrs + ?Sized>(
+        &self,
+        map: usize,
+        route: &mut R,
+        prefix: &IpNet,
+        memo: &mut PlMemo,
+        depth: usize,
+    ) -> Action {
         if depth > RECURSION_LIMIT {
             return Action::Deny;
         }
@@ -358,7 +366,11 @@ impl CompiledPolicy {
         while i < entries.len() {
             let e = &entries[i];
             i += 1;
-            if !e.matches.iter().all(|m| self.match_one(m, route)) {
+            if !e
+                .matches
+                .iter()
+                .all(|m| self.match_one(m, route, prefix, memo))
+            {
                 ret = Action::Deny;
                 continue;
             }
@@ -371,7 +383,7 @@ impl CompiledPolicy {
             }
             if let Some(call) = e.call {
                 if let Some(target) = call {
-                    ret = self.apply_map(target, route, depth + 1);
+                    ret = self.apply_map(target, route, prefix, memo, depth + 1);
                 }
                 if ret == Action::Deny {
                     return Action::Deny;
@@ -393,11 +405,17 @@ impl CompiledPolicy {
         ret
     }
 
-    fn match_one<R: RouteAttrs + ?Sized>(&self, m: &CMatch, route: &R) -> bool {
+    fn match_one<R: RouteAttrs + ?Sized>(
+        &self,
+        m: &CMatch,
+        route: &R,
+        prefix: &IpNet,
+        memo: &mut PlMemo,
+    ) -> bool {
         match m {
-            CMatch::IpPrefix(pl) | CMatch::Ipv6Prefix(pl) => {
-                pl.is_some_and(|i| self.prefix_lists[i].apply(&route.prefix()) == Action::Permit)
-            }
+            CMatch::IpPrefix(pl) | CMatch::Ipv6Prefix(pl) => pl.is_some_and(|i| {
+                memo.get_or(i, || self.prefix_lists[i].apply(prefix)) == Action::Permit
+            }),
             CMatch::NextHop(pl) => pl.is_some_and(|i| {
                 let nh = match route.next_hop() {
                     Some(IpAddr::V4(a)) => a,
@@ -473,6 +491,37 @@ impl CompiledPolicy {
             }
             CSet::Plain(s) => apply_set(s, route),
         }
+    }
+}
+
+/// Results of prefix lists already applied to the route's prefix during one evaluation (route
+/// maps often match the same list in several entries; sets never change the prefix).
+#[derive(Default)]
+struct PlMemo {
+    keys: [usize; 4],
+    vals: [bool; 4],
+    n: usize,
+}
+
+impl PlMemo {
+    #[inline]
+    fn get_or(&mut self, list: usize, f: impl FnOnce() -> Action) -> Action {
+        for k in 0..self.n {
+            if self.keys[k] == list {
+                return if self.vals[k] {
+                    Action::Permit
+                } else {
+                    Action::Deny
+                };
+            }
+        }
+        let a = f();
+        if self.n < self.keys.len() {
+            self.keys[self.n] = list;
+            self.vals[self.n] = a == Action::Permit;
+            self.n += 1;
+        }
+        a
     }
 }
 
