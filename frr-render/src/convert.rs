@@ -395,14 +395,16 @@ pub fn api_to_frr(
         extra.push_str(text);
         extra.push('\n');
     }
+    let mut config = Config {
+        loglevel: LogLevel::default(),
+        hostname: String::new(),
+        routers: routers.into_values().collect(),
+        bfd_profiles: all_profiles.into_values().collect(),
+        extra_config: extra,
+    };
+    merge::finalize_order(&mut config);
     Ok(Conversion {
-        config: Config {
-            loglevel: LogLevel::default(),
-            hostname: String::new(),
-            routers: routers.into_values().collect(),
-            bfd_profiles: all_profiles.into_values().collect(),
-            extra_config: extra,
-        },
+        config,
         warnings,
         selected: configs.iter().map(|c| c.metadata.display_name()).collect(),
     })
@@ -468,10 +470,15 @@ fn convert_router(
         }
     }
     validate_outgoing(&all_prefixes, r)?;
-    let all_nets: Vec<IpNet> = all_prefixes
+    // Keep the text with the parsed prefix: frr-k8s compares and sorts the texts.
+    let list: Vec<(&str, IpNet)> = all_prefixes
         .iter()
-        .map(|p| parse_prefix(p))
+        .map(|p| parse_prefix(p).map(|n| (p.as_str(), n)))
         .collect::<Result<_, _>>()?;
+    let all_nets = RouterPrefixes {
+        by_text: list.iter().copied().collect(),
+        list,
+    };
 
     let mut out = RouterConfig {
         my_asn: r.asn,
@@ -514,10 +521,8 @@ fn convert_router(
         out.neighbors.push(conv);
     }
     // frr-k8s validates a router by merging it with itself (`validateRouterConfig`), which
-    // also normalizes it: prefixes and imports become sorted sets, neighbors are merged by ID
-    // and sorted, values equal to the defaults are cleared, incoming filters sorted by key.
-    let copy = out.clone();
-    merge::merge_routers(&mut out, copy)?;
+    // also normalizes it.
+    merge::normalize_router(&mut out)?;
     Ok(out)
 }
 
@@ -587,7 +592,7 @@ pub fn neighbor_name(n: &Neighbor) -> String {
 fn convert_neighbor(
     n: &Neighbor,
     r: &Router,
-    router_prefixes: &[IpNet],
+    router_prefixes: &RouterPrefixes,
     always_block: &[IncomingFilter],
     secrets: &SecretIndex,
     profiles: &HashMap<String, BfdProfile>,
@@ -784,41 +789,55 @@ fn has_family(n: &NeighborConfig, f: IpFamily) -> bool {
     n.ip_family == IpFamily::Dual || n.ip_family == f
 }
 
-/// The prefixes of one family a neighbor advertises, sorted as Go sorts strings.
-fn advertised_for_family(
-    n: &Neighbor,
-    router_prefixes: &[IpNet],
-    family: IpFamily,
-) -> BTreeMap<String, IpNet> {
-    let mut res = BTreeMap::new();
-    if n.to_advertise.allowed.mode == AllowMode::All {
-        for p in router_prefixes.iter().filter(|p| IpFamily::of(p) == family) {
-            res.insert(p.to_string(), *p);
-        }
-        return res;
-    }
-    for p in &n.to_advertise.allowed.prefixes {
-        if let Ok(net) = p.parse::<IpNet>()
-            && IpFamily::of(&net) == family
-        {
-            res.insert(net.to_string(), net);
-        }
-    }
-    res
+/// The prefixes a router may advertise (its own and imported ones): texts with parsed values.
+struct RouterPrefixes<'a> {
+    list: Vec<(&'a str, IpNet)>,
+    by_text: HashMap<&'a str, IpNet>,
 }
 
-fn to_advertise(
+/// The prefixes a neighbor advertises, per family, keyed by their text (sorted as Go sorts
+/// strings). Allowed prefixes are looked up among the router's (validated before), so each
+/// text is parsed once per router.
+fn advertised<'a>(
+    n: &'a Neighbor,
+    router_prefixes: &RouterPrefixes<'a>,
+) -> (BTreeMap<&'a str, IpNet>, BTreeMap<&'a str, IpNet>) {
+    let mut v4 = BTreeMap::new();
+    let mut v6 = BTreeMap::new();
+    let mut add = |text: &'a str, p: IpNet| match p {
+        IpNet::V4(_) => {
+            v4.insert(text, p);
+        }
+        IpNet::V6(_) => {
+            v6.insert(text, p);
+        }
+    };
+    if n.to_advertise.allowed.mode == AllowMode::All {
+        for (text, p) in &router_prefixes.list {
+            add(text, *p);
+        }
+    } else {
+        for p in &n.to_advertise.allowed.prefixes {
+            let known = router_prefixes.by_text.get(p.as_str()).copied();
+            if let Some(net) = known.or_else(|| p.parse().ok()) {
+                add(p.as_str(), net);
+            }
+        }
+    }
+    (v4, v6)
+}
+
+fn to_advertise<'a>(
     nc: &NeighborConfig,
-    n: &Neighbor,
-    router_prefixes: &[IpNet],
+    n: &'a Neighbor,
+    router_prefixes: &RouterPrefixes<'a>,
 ) -> Result<AllowedOut, ConversionError> {
     let families: &[IpFamily] = match nc.ip_family {
         IpFamily::Dual => &[IpFamily::Ipv4, IpFamily::Ipv6],
         IpFamily::Ipv4 => &[IpFamily::Ipv4],
         IpFamily::Ipv6 => &[IpFamily::Ipv6],
     };
-    let v4 = advertised_for_family(n, router_prefixes, IpFamily::Ipv4);
-    let v6 = advertised_for_family(n, router_prefixes, IpFamily::Ipv6);
+    let (v4, v6) = advertised(n, router_prefixes);
     let mut out = AllowedOut::default();
     if has_family(nc, IpFamily::Ipv4) {
         out.prefixes_v4 = v4.values().copied().collect();
@@ -876,7 +895,7 @@ fn local_pref_lists(
     n: &Neighbor,
     family: IpFamily,
     frr: FrrFamily,
-    advertised: &BTreeMap<String, IpNet>,
+    advertised: &BTreeMap<&str, IpNet>,
 ) -> Result<(), String> {
     for lp in &n.to_advertise.prefixes_with_local_pref {
         let key = format!("{}-{}", lp.local_pref, frr.as_str());
@@ -901,7 +920,7 @@ fn local_pref_lists(
             if IpFamily::of(&net) != family {
                 continue;
             }
-            if !advertised.contains_key(&net.to_string()) {
+            if !advertised.contains_key(p.as_str()) {
                 return Err(format!(
                     "localPref {} associated to non existing prefix {p}",
                     lp.local_pref
@@ -925,7 +944,7 @@ fn community_lists(
     n: &Neighbor,
     family: IpFamily,
     frr: FrrFamily,
-    advertised: &BTreeMap<String, IpNet>,
+    advertised: &BTreeMap<&str, IpNet>,
 ) -> Result<(), String> {
     for c in &n.to_advertise.prefixes_with_community {
         let community: Community = c
@@ -964,7 +983,7 @@ fn community_lists(
             if IpFamily::of(&net) != family {
                 continue;
             }
-            if !advertised.contains_key(&net.to_string()) {
+            if !advertised.contains_key(p.as_str()) {
                 return Err(format!(
                     "prefix {p} is advertised for community {} but it's not in the advertisement list of the neighbor",
                     community.value()

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use ipnet::IpNet;
 
 use crate::model::{
-    AdvertiseVnis, AllowedIn, AllowedOut, CommunityPrefixList, EvpnConfig, IncomingFilter, L2Vni,
-    L3Vni, LocalPrefPrefixList, NeighborConfig, RouterConfig, VniProperties,
+    AdvertiseVnis, AllowedIn, AllowedOut, CommunityPrefixList, Config, EvpnConfig, IncomingFilter,
+    L2Vni, L3Vni, LocalPrefPrefixList, NeighborConfig, RouterConfig, VniProperties,
 };
 
 /// FRR's defaults: a value equal to one of these is the same as no value.
@@ -66,10 +66,98 @@ pub fn merge_routers(r: &mut RouterConfig, other: RouterConfig) -> Result<(), Me
     Ok(())
 }
 
-/// Prefix sets sorted as Go's `sets.List` sorts strings.
+/// The union of two prefix lists, deduplicated. Its order is numeric; [`finalize_order`] gives
+/// the text order of Go's `sets.List` once, at the end, instead of formatting every prefix at
+/// every merge step.
 fn sorted_union(a: &[IpNet], b: &[IpNet]) -> Vec<IpNet> {
-    let set: BTreeMap<String, IpNet> = a.iter().chain(b).map(|p| (p.to_string(), *p)).collect();
-    set.into_values().collect()
+    let set: BTreeSet<IpNet> = a.iter().chain(b).copied().collect();
+    set.into_iter().collect()
+}
+
+/// Sorts prefixes by their text, as Go sorts the strings of a set.
+pub fn sort_like_go(prefixes: &mut [IpNet]) {
+    if prefixes.len() > 1 {
+        prefixes.sort_by_cached_key(|p| p.to_string());
+    }
+}
+
+/// Puts the merged prefix sets of a configuration in frr-k8s's order (text order). Merging
+/// keeps them in numeric order; this is the last step of a conversion. Each distinct prefix of
+/// a router is formatted once: neighbor lists are mostly subsets of the router's prefixes.
+pub fn finalize_order(config: &mut Config) {
+    for r in &mut config.routers {
+        let mut all: Vec<IpNet> = r
+            .ipv4_prefixes
+            .iter()
+            .chain(&r.ipv6_prefixes)
+            .copied()
+            .collect();
+        for n in &r.neighbors {
+            all.extend(
+                n.outgoing
+                    .prefixes_v4
+                    .iter()
+                    .chain(&n.outgoing.prefixes_v6)
+                    .copied(),
+            );
+        }
+        all.sort_unstable();
+        all.dedup();
+        sort_like_go(&mut all);
+        let rank: std::collections::HashMap<IpNet, usize> =
+            all.into_iter().enumerate().map(|(i, p)| (p, i)).collect();
+        let by_rank = |v: &mut Vec<IpNet>| v.sort_unstable_by_key(|p| rank[p]);
+        by_rank(&mut r.ipv4_prefixes);
+        by_rank(&mut r.ipv6_prefixes);
+        for n in &mut r.neighbors {
+            by_rank(&mut n.outgoing.prefixes_v4);
+            by_rank(&mut n.outgoing.prefixes_v6);
+        }
+    }
+}
+
+/// What frr-k8s's `validateRouterConfig` does by merging a router with itself: neighbors with
+/// the same ID are merged (conflicts are errors) and sorted by ID, prefix and import sets are
+/// deduplicated, every neighbor is normalized (defaults cleared, incoming filters sorted by
+/// key, local-pref conflicts inside one neighbor rejected).
+pub fn normalize_router(r: &mut RouterConfig) -> Result<(), MergeError> {
+    let mut merged: BTreeMap<String, NeighborConfig> = BTreeMap::new();
+    for n in std::mem::take(&mut r.neighbors) {
+        let id = n.id();
+        match merged.get_mut(&id) {
+            None => {
+                merged.insert(id, n);
+            }
+            Some(dest) => merge_into_neighbor(dest, n)?,
+        }
+    }
+    for n in merged.values_mut() {
+        let addr = n.addr.map(|a| a.to_string()).unwrap_or_default();
+        n.outgoing = merge_allowed_out(&n.outgoing, &n.outgoing).map_err(|e| {
+            MergeError(format!(
+                "could not merge outgoing for neighbor {addr} vrf {}, err: {e}",
+                n.vrf_name
+            ))
+        })?;
+        n.incoming = merge_allowed_in(&n.incoming, &n.incoming);
+        n.address_families.sort_unstable();
+        n.address_families.dedup();
+        clean_neighbor_defaults(n);
+    }
+    r.neighbors = merged.into_values().collect();
+    r.ipv4_prefixes = sorted_union(&r.ipv4_prefixes, &[]);
+    r.ipv6_prefixes = sorted_union(&r.ipv6_prefixes, &[]);
+    r.import_vrfs.sort_unstable();
+    r.import_vrfs.dedup();
+    if let Some(e) = r.evpn.take() {
+        r.evpn = merge_evpn(Some(e.clone()), Some(e)).map_err(|e| {
+            MergeError(format!(
+                "could not merge EVPN configuration for vrf {:?}, err: {e}",
+                r.vrf
+            ))
+        })?;
+    }
+    Ok(())
 }
 
 /// Merges two neighbor lists of one router by neighbor ID; the result is sorted by ID.

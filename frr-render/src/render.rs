@@ -109,7 +109,7 @@ impl Renderer {
         self.s("\n");
     }
 
-    fn prefix_list_line(&mut self, family: &str, name: &str, action: &str) {
+    fn prefix_list_line(&mut self, family: &str, name: &str, action: impl std::fmt::Display) {
         let seq = self.next(name);
         let _ = write!(self.out, "\n{family} prefix-list {name} seq {seq} {action}");
     }
@@ -156,7 +156,7 @@ impl Renderer {
         for (list, set) in modifiers {
             let fam = list.ip_family.as_str();
             for p in list.sorted_prefixes() {
-                self.prefix_list_line(fam, &list.name, &format!("permit {p}"));
+                self.prefix_list_line(fam, &list.name, format_args!("permit {p}"));
             }
             let seq = self.next(&id);
             let _ = write!(
@@ -172,7 +172,7 @@ impl Renderer {
             self.prefix_list_line("ip", &allowed_v4, "deny any");
         }
         for p in &out.prefixes_v4 {
-            self.prefix_list_line("ip", &allowed_v4, &format!("permit {p}"));
+            self.prefix_list_line("ip", &allowed_v4, format_args!("permit {p}"));
         }
         self.s("\n\n");
         let allowed_v6 = format!("{id}-allowed-ipv6");
@@ -180,7 +180,7 @@ impl Renderer {
             self.prefix_list_line("ipv6", &allowed_v6, "deny any");
         }
         for p in &out.prefixes_v6 {
-            self.prefix_list_line("ipv6", &allowed_v6, &format!("permit {p}"));
+            self.prefix_list_line("ipv6", &allowed_v6, format_args!("permit {p}"));
         }
         let seq = self.next(&id);
         let _ = write!(

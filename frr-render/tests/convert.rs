@@ -992,3 +992,40 @@ fn selector_index_matches_linear_selection() {
         "! not on node2\n"
     );
 }
+
+#[test]
+fn merged_prefixes_sorted_as_text_not_numerically() {
+    let a = cfg(
+        "a",
+        router_spec(
+            65000,
+            "",
+            &["9.0.0.0/8", "2001:db8:9::/48"],
+            json!([
+        {"address": "192.168.1.2", "asn": 65001, "dualStackAddressFamily": true, "toAdvertise": {"allowed": {"mode": "all"}}}]),
+        ),
+    );
+    let b = cfg(
+        "b",
+        router_spec(
+            65000,
+            "",
+            &["10.0.0.0/8", "2001:db8:10::/48"],
+            json!([
+        {"address": "192.168.1.2", "asn": 65001, "dualStackAddressFamily": true, "toAdvertise": {"allowed": {"mode": "all"}}}]),
+        ),
+    );
+    let c = convert(&[a, b], &[]).config;
+    let r = &c.routers[0];
+    let s = |v: &[ipnet::IpNet]| v.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    assert_eq!(s(&r.ipv4_prefixes), ["10.0.0.0/8", "9.0.0.0/8"]);
+    assert_eq!(s(&r.ipv6_prefixes), ["2001:db8:10::/48", "2001:db8:9::/48"]);
+    assert_eq!(
+        s(&r.neighbors[0].outgoing.prefixes_v4),
+        ["10.0.0.0/8", "9.0.0.0/8"]
+    );
+    assert_eq!(
+        s(&r.neighbors[0].outgoing.prefixes_v6),
+        ["2001:db8:10::/48", "2001:db8:9::/48"]
+    );
+}
