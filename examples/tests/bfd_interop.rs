@@ -542,6 +542,21 @@ fn frr_ignores_authentication() {
     let ours = start_ours(&us, &["--peer", "10.0.20.1"]);
     wait_change(&ours, 0, "Up", Duration::from_secs(15));
     frr.wait_bfd_status("10.0.20.2", "up", Duration::from_secs(10));
+    // SIGTERM: bfd-session signs off with AdminDown (§6.8.16) and FRR records why.
+    ours.kill();
+    frr.wait_bfd_status("10.0.20.2", "down", Duration::from_secs(2));
+    let peers = frr.bfd_peers_json();
+    let p = peers
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["peer"] == "10.0.20.2"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        p["remote-diagnostic"]
+            .as_str()
+            .is_some_and(|d| d.contains("admin")),
+        "FRR saw our AdminDown: {p}"
+    );
 }
 
 /// Sends one Down control packet with an unsigned Keyed SHA1 section to 10.0.20.1:3784 with

@@ -189,7 +189,9 @@ impl Runner {
             .collect()
     }
 
-    /// Runs until `stop` completes, calling `on_change` for every state change.
+    /// Runs until `stop` completes, calling `on_change` for every state change. On the way out
+    /// every session sends one AdminDown packet, so peers go down at once rather than after
+    /// their detection time.
     pub async fn run(
         mut self,
         stop: impl Future<Output = ()>,
@@ -259,6 +261,15 @@ impl Runner {
             }
         }
         readers.abort_all();
+        // Tell the peers we are going away (§6.8.16) instead of letting them time out.
+        let now = Instant::now();
+        for live in &mut self.sessions {
+            live.session
+                .set_admin_down(Some(Diagnostic::AdministrativelyDown));
+            while let Some(bytes) = live.session.poll_transmit(now) {
+                let _ = live.tx.send(&bytes).await;
+            }
+        }
         Ok(())
     }
 
