@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 pub mod convert;
+pub mod fuzz;
 pub mod merge;
 pub mod model;
 pub mod reload;
