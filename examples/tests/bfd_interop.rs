@@ -170,6 +170,12 @@ fn up_then_cut(
         "FRR sees our timers: {p}"
     );
     assert_eq!(p["remote-detect-multiplier"], MULT, "{p}");
+    // Going Up changed our Desired Min TX (1 s -> 100 ms): our Poll was answered by FRR's Final.
+    assert!(
+        ours.log().contains("BFD poll sequence complete"),
+        "{}",
+        ours.log_tail(20)
+    );
 
     // Anything the caller wants to check while Up, then the measured cut.
     probe();

@@ -232,16 +232,20 @@ impl Runner {
                     }
                 }
                 while let Some(event) = live.session.poll_event() {
-                    if let Event::StateChange {
-                        from,
-                        to,
-                        diagnostic,
-                        remote_diagnostic,
-                    } = event
-                    {
-                        let record = record(live, from, to, diagnostic, remote_diagnostic);
-                        tracing::info!(peer = %live.spec.peer, %from, %to, %diagnostic, "BFD state change");
-                        on_change(&record);
+                    match event {
+                        Event::StateChange {
+                            from,
+                            to,
+                            diagnostic,
+                            remote_diagnostic,
+                        } => {
+                            let record = record(live, from, to, diagnostic, remote_diagnostic);
+                            tracing::info!(peer = %live.spec.peer, %from, %to, %diagnostic, "BFD state change");
+                            on_change(&record);
+                        }
+                        Event::PollComplete => {
+                            tracing::info!(peer = %live.spec.peer, "BFD poll sequence complete (Final received)");
+                        }
                     }
                 }
             }
