@@ -2,6 +2,9 @@
 //! RIPE RIS (rrc15) and synthetic UPDATEs with 1–500 IPv4 /24s and an IPv6 MP_REACH of 100 /48s.
 //!
 //! `cargo bench -p bgp-proto --bench codec -- --warm-up-time 1 --measurement-time 3`
+//!
+//! Times are the benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not wall time, so the
+//! figures stay meaningful on a machine shared with other builds.
 
 use std::hint::black_box;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -12,6 +15,7 @@ use bgp_proto::wire::community::Community;
 use bgp_proto::wire::nlri::{Ipv4Prefix, Ipv6Prefix, Nlri};
 use bgp_proto::wire::update::UpdateView;
 use bgp_proto::{AfiSafi, Message, SessionContext, Update};
+use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ipnet::{Ipv4Net, Ipv6Net};
 
@@ -62,7 +66,7 @@ fn ipv6_update(n: u128) -> Update {
     ups.pop().unwrap()
 }
 
-fn synthetic(c: &mut Criterion) {
+fn synthetic(c: &mut Criterion<CpuTime>) {
     let ctx = SessionContext::four_octet();
     let mut cases: Vec<(String, Update, u64)> = [1u32, 10, 100, 500]
         .iter()
@@ -122,7 +126,7 @@ fn synthetic(c: &mut Criterion) {
     }
 }
 
-fn corpus(c: &mut Criterion) {
+fn corpus(c: &mut Criterion<CpuTime>) {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../shared/corpus/mrt/rrc15-1610-as4.bgp"
@@ -176,5 +180,76 @@ fn corpus(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, synthetic, corpus);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = synthetic, corpus
+}
 criterion_main!(benches);
+
+/// CPU time of the calling thread, in nanoseconds.
+struct CpuTime;
+
+fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec and the clock id is a constant.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime");
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+impl Measurement for CpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, i: u64) -> u64 {
+        thread_cpu_ns().saturating_sub(i)
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, v: &u64) -> f64 {
+        *v as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &NsFormatter
+    }
+}
+
+struct NsFormatter;
+
+impl ValueFormatter for NsFormatter {
+    fn scale_values(&self, ns: f64, values: &mut [f64]) -> &'static str {
+        let (f, unit) = if ns < 1e3 {
+            (1.0, "ns")
+        } else if ns < 1e6 {
+            (1e-3, "µs")
+        } else {
+            (1e-6, "ms")
+        };
+        values.iter_mut().for_each(|v| *v *= f);
+        unit
+    }
+    fn scale_throughputs(&self, _typical: f64, t: &Throughput, values: &mut [f64]) -> &'static str {
+        // Report time per element (ns/elem): the unit the targets are stated in.
+        let n = match *t {
+            Throughput::Elements(n)
+            | Throughput::Bytes(n)
+            | Throughput::BytesDecimal(n)
+            | Throughput::Bits(n) => n,
+        };
+        values.iter_mut().for_each(|v| *v /= n.max(1) as f64);
+        "ns/elem"
+    }
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}

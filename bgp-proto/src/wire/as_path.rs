@@ -93,7 +93,17 @@ impl AsPath {
     /// Decodes segments of 2- or 4-octet ASNs. Malformations (RFC 7606 §7.2): unknown segment
     /// type, zero-length segment, overrun.
     pub fn decode(r: &mut Reader<'_>, four_octet: bool) -> Result<AsPath, DecodeError> {
-        let mut segments = SmallVec::new();
+        let mut p = AsPath::default();
+        p.decode_into(r, four_octet)?;
+        Ok(p)
+    }
+
+    /// Appends the segments read from `r` in place (no temporary path to move).
+    pub(crate) fn decode_into(
+        &mut self,
+        r: &mut Reader<'_>,
+        four_octet: bool,
+    ) -> Result<(), DecodeError> {
         while !r.is_empty() {
             let t = r.u8("segment type")?;
             let segment_type = SegmentType::from_u8(t).ok_or_else(|| {
@@ -114,18 +124,25 @@ impl AsPath {
                 },
                 ..e
             })?;
-            let asns = if four_octet {
-                b.chunks_exact(4)
-                    .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
-                    .collect()
-            } else {
-                b.chunks_exact(2)
-                    .map(|c| u16::from_be_bytes([c[0], c[1]]) as u32)
-                    .collect()
+            self.segments.push(AsPathSegment {
+                segment_type,
+                asns: SmallVec::new(),
+            });
+            let Some(seg) = self.segments.last_mut() else {
+                continue;
             };
-            segments.push(AsPathSegment { segment_type, asns });
+            seg.asns.reserve(n);
+            if four_octet {
+                for c in b.chunks_exact(4) {
+                    seg.asns.push(u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
+                }
+            } else {
+                for c in b.chunks_exact(2) {
+                    seg.asns.push(u16::from_be_bytes([c[0], c[1]]) as u32);
+                }
+            }
         }
-        Ok(AsPath { segments })
+        Ok(())
     }
 
     /// Appends the segments; with `four_octet` false, ASNs above 65535 become AS_TRANS.

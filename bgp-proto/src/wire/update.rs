@@ -425,8 +425,8 @@ fn decode_attributes(
             );
             continue;
         }
-        match PathAttribute::decode(fl, t, value, off, ctx) {
-            Ok(a) => attributes.push(a),
+        match PathAttribute::decode_into(fl, t, value, off, ctx, &mut attributes) {
+            Ok(()) => {}
             Err(e) if matches!(e.action, Action::SessionReset { .. }) => return Err(e),
             Err(e) => errors.push(e),
         }

@@ -245,6 +245,30 @@ impl PathAttribute {
         offset: usize,
         ctx: &SessionContext,
     ) -> Result<PathAttribute, DecodeError> {
+        let mut v = Vec::with_capacity(1);
+        Self::decode_into(attr_flags, type_code, value, offset, ctx, &mut v)?;
+        v.pop().ok_or_else(|| {
+            DecodeError::new(
+                ErrorKind::Invalid {
+                    field: "attribute",
+                    reason: "not decoded",
+                },
+                offset,
+                Action::reset(3, 1),
+            )
+        })
+    }
+
+    /// Like [`decode`](Self::decode), appending to `out`: values are built in place, which
+    /// keeps UPDATE decoding free of large moves.
+    pub(crate) fn decode_into(
+        attr_flags: u8,
+        type_code: u8,
+        value: &[u8],
+        offset: usize,
+        ctx: &SessionContext,
+        out: &mut Vec<PathAttribute>,
+    ) -> Result<(), DecodeError> {
         let hdr = if attr_flags & flags::EXTENDED_LENGTH != 0 {
             4
         } else {
@@ -263,11 +287,12 @@ impl PathAttribute {
                 )
                 .in_attribute(type_code));
             }
-            return Ok(PathAttribute::Unknown(UnknownAttribute {
+            out.push(PathAttribute::Unknown(UnknownAttribute {
                 flags: attr_flags & !flags::EXTENDED_LENGTH,
                 type_code,
                 value: value.to_vec(),
             }));
+            return Ok(());
         };
         let located = |kind: ErrorKind, at: usize| {
             let action = match &action {
@@ -320,15 +345,32 @@ impl PathAttribute {
         let a = match type_code {
             code::ORIGIN => {
                 fixed(1)?;
-                P::Origin(match value[0] {
+                let o = match value[0] {
                     0 => Origin::Igp,
                     1 => Origin::Egp,
                     2 => Origin::Incomplete,
                     v => return Err(located(ErrorKind::InvalidOrigin { value: v }, offset + hdr)),
-                })
+                };
+                // Pushing each small variant directly lets it be written in place.
+                out.push(P::Origin(o));
+                return Ok(());
             }
-            code::AS_PATH => {
-                P::AsPath(AsPath::decode(&mut r, ctx.four_octet_as).map_err(relocate)?)
+            code::AS_PATH | code::AS4_PATH => {
+                let four = type_code == code::AS4_PATH || ctx.four_octet_as;
+                out.push(if type_code == code::AS_PATH {
+                    P::AsPath(AsPath::default())
+                } else {
+                    P::As4Path(AsPath::default())
+                });
+                let res = match out.last_mut() {
+                    Some(P::AsPath(p) | P::As4Path(p)) => p.decode_into(&mut r, four),
+                    _ => Ok(()),
+                };
+                if let Err(e) = res {
+                    out.pop();
+                    return Err(relocate(e));
+                }
+                return Ok(());
             }
             code::NEXT_HOP => {
                 fixed(4)?;
@@ -337,15 +379,18 @@ impl PathAttribute {
                 if nh.is_unspecified() || nh.is_broadcast() || nh.is_multicast() {
                     return Err(located(ErrorKind::InvalidNextHop, offset + hdr));
                 }
-                P::NextHop(nh)
+                out.push(P::NextHop(nh));
+                return Ok(());
             }
             code::MULTI_EXIT_DISC => {
                 fixed(4)?;
-                P::MultiExitDisc(u32v())
+                out.push(P::MultiExitDisc(u32v()));
+                return Ok(());
             }
             code::LOCAL_PREF => {
                 fixed(4)?;
-                P::LocalPref(u32v())
+                out.push(P::LocalPref(u32v()));
+                return Ok(());
             }
             code::ATOMIC_AGGREGATE => {
                 fixed(0)?;
@@ -375,12 +420,14 @@ impl PathAttribute {
             }
             code::COMMUNITIES => {
                 multiple(4)?;
-                P::Communities(
-                    value
-                        .chunks_exact(4)
-                        .map(|c| Community(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
-                        .collect(),
-                )
+                out.push(P::Communities(SmallVec::new()));
+                if let Some(P::Communities(v)) = out.last_mut() {
+                    v.reserve(value.len() / 4);
+                    for c in value.chunks_exact(4) {
+                        v.push(Community(u32::from_be_bytes([c[0], c[1], c[2], c[3]])));
+                    }
+                }
+                return Ok(());
             }
             code::ORIGINATOR_ID => {
                 fixed(4)?;
@@ -422,7 +469,6 @@ impl PathAttribute {
                         .collect(),
                 )
             }
-            code::AS4_PATH => P::As4Path(AsPath::decode(&mut r, true).map_err(relocate)?),
             code::PMSI_TUNNEL => P::PmsiTunnel(PmsiTunnel::decode(&mut r).map_err(relocate)?),
             code::IPV6_EXTENDED_COMMUNITIES => {
                 multiple(20)?;
@@ -461,7 +507,8 @@ impl PathAttribute {
                 value: value.to_vec(),
             }),
         };
-        Ok(a)
+        out.push(a);
+        Ok(())
     }
 
     /// Value length when encoded for `ctx`.

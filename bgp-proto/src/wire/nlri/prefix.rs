@@ -121,48 +121,81 @@ fn mask128(len: u8) -> u128 {
     }
 }
 
-/// Reads a path id (if `add_path`), then a prefix of at most `N * 8` bits. Returns
-/// (path id, length, address octets, next position), or `None` on any malformation.
 #[inline(always)]
-fn read_raw<const N: usize>(
-    d: &[u8],
-    mut p: usize,
-    add_path: bool,
-) -> Option<(Option<u32>, u8, [u8; N], usize)> {
-    let path_id = if add_path {
-        let b = d.get(p..p + 4)?;
-        p += 4;
-        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    } else {
-        None
-    };
+fn path_id(d: &[u8], p: &mut usize, add_path: bool) -> Option<Option<u32>> {
+    if !add_path {
+        return Some(None);
+    }
+    let b = d.get(*p..*p + 4)?;
+    *p += 4;
+    Some(Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]])))
+}
+
+/// Reads one IPv4 prefix at `p`: (prefix, next position), `None` on any malformation.
+///
+/// The fast path loads four octets at once (possibly from the next prefix) and masks them to
+/// the prefix length, avoiding a variable-length copy per prefix.
+#[inline(always)]
+fn read_v4(d: &[u8], mut p: usize, add_path: bool) -> Option<(Ipv4Prefix, usize)> {
+    let path_id = path_id(d, &mut p, add_path)?;
     let len = *d.get(p)?;
-    if len as usize > N * 8 {
+    if len > 32 {
         return None;
     }
-    let n = (len as usize).div_ceil(8);
-    let bytes = d.get(p + 1..p + 1 + n)?;
-    let mut a = [0u8; N];
-    a[..n].copy_from_slice(bytes);
-    Some((path_id, len, a, p + 1 + n))
+    let n = (len as usize + 7) >> 3;
+    let end = p + 1 + n;
+    if end > d.len() {
+        return None;
+    }
+    let raw = match d.get(p + 1..p + 5) {
+        Some(b) => u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        None => d[p + 1..end]
+            .iter()
+            .enumerate()
+            .fold(0u32, |v, (i, &b)| v | (b as u32) << (24 - 8 * i)),
+    };
+    let addr = Ipv4Addr::from(raw & mask32(len));
+    Some((
+        Ipv4Prefix {
+            path_id,
+            prefix: Ipv4Net::new(addr, len).ok()?,
+        },
+        end,
+    ))
 }
 
+/// Reads one IPv6 prefix at `p`, like [`read_v4`].
 #[inline(always)]
-fn v4_from(path_id: Option<u32>, len: u8, a: [u8; 4]) -> Option<Ipv4Prefix> {
-    let addr = Ipv4Addr::from(u32::from_be_bytes(a) & mask32(len));
-    Some(Ipv4Prefix {
-        path_id,
-        prefix: Ipv4Net::new(addr, len).ok()?,
-    })
-}
-
-#[inline(always)]
-fn v6_from(path_id: Option<u32>, len: u8, a: [u8; 16]) -> Option<Ipv6Prefix> {
-    let addr = Ipv6Addr::from(u128::from_be_bytes(a) & mask128(len));
-    Some(Ipv6Prefix {
-        path_id,
-        prefix: Ipv6Net::new(addr, len).ok()?,
-    })
+fn read_v6(d: &[u8], mut p: usize, add_path: bool) -> Option<(Ipv6Prefix, usize)> {
+    let path_id = path_id(d, &mut p, add_path)?;
+    let len = *d.get(p)?;
+    if len > 128 {
+        return None;
+    }
+    let n = (len as usize + 7) >> 3;
+    let end = p + 1 + n;
+    if end > d.len() {
+        return None;
+    }
+    let raw = match d.get(p + 1..p + 17) {
+        Some(b) => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(b);
+            u128::from_be_bytes(a)
+        }
+        None => d[p + 1..end]
+            .iter()
+            .enumerate()
+            .fold(0u128, |v, (i, &b)| v | (b as u128) << (120 - 8 * i)),
+    };
+    let addr = Ipv6Addr::from(raw & mask128(len));
+    Some((
+        Ipv6Prefix {
+            path_id,
+            prefix: Ipv6Net::new(addr, len).ok()?,
+        },
+        end,
+    ))
 }
 
 #[cold]
@@ -192,24 +225,21 @@ pub fn decode_ipv4(
     add_path: bool,
     out: &mut Vec<Ipv4Prefix>,
 ) -> Result<(), DecodeError> {
+    let base = r.offset();
     let d = r.rest();
     let mut p = 0;
     while p < d.len() {
-        match read_raw::<4>(d, p, add_path)
-            .and_then(|(id, len, a, next)| Some((v4_from(id, len, a)?, next)))
-        {
-            Some((pfx, next)) => {
-                out.push(pfx);
-                p = next;
-            }
-            None => {
-                let mut r0 = r.clone();
-                // Rewind the reader's offset to the start of `d` for the error location.
-                let base = r0.offset() - d.len();
-                r0 = Reader::new(&[], base, r0.reset_code());
-                return Err(prefix_error(&r0, d, p, add_path, 32));
-            }
-        }
+        let Some((pfx, next)) = read_v4(d, p, add_path) else {
+            return Err(prefix_error(
+                &Reader::new(&[], base, r.reset_code()),
+                d,
+                p,
+                add_path,
+                32,
+            ));
+        };
+        out.push(pfx);
+        p = next;
     }
     Ok(())
 }
@@ -220,22 +250,21 @@ pub fn decode_ipv6(
     add_path: bool,
     out: &mut Vec<Ipv6Prefix>,
 ) -> Result<(), DecodeError> {
+    let base = r.offset();
     let d = r.rest();
     let mut p = 0;
     while p < d.len() {
-        match read_raw::<16>(d, p, add_path)
-            .and_then(|(id, len, a, next)| Some((v6_from(id, len, a)?, next)))
-        {
-            Some((pfx, next)) => {
-                out.push(pfx);
-                p = next;
-            }
-            None => {
-                let base = r.offset() - d.len();
-                let r0 = Reader::new(&[], base, r.reset_code());
-                return Err(prefix_error(&r0, d, p, add_path, 128));
-            }
-        }
+        let Some((pfx, next)) = read_v6(d, p, add_path) else {
+            return Err(prefix_error(
+                &Reader::new(&[], base, r.reset_code()),
+                d,
+                p,
+                add_path,
+                128,
+            ));
+        };
+        out.push(pfx);
+        p = next;
     }
     Ok(())
 }
@@ -290,9 +319,9 @@ impl Iterator for Ipv4PrefixIter<'_> {
     type Item = Ipv4Prefix;
     #[inline]
     fn next(&mut self) -> Option<Ipv4Prefix> {
-        let (id, len, a, next) = read_raw::<4>(self.data, self.pos, self.add_path)?;
+        let (pfx, next) = read_v4(self.data, self.pos, self.add_path)?;
         self.pos = next;
-        v4_from(id, len, a)
+        Some(pfx)
     }
 }
 
@@ -319,9 +348,9 @@ impl Iterator for Ipv6PrefixIter<'_> {
     type Item = Ipv6Prefix;
     #[inline]
     fn next(&mut self) -> Option<Ipv6Prefix> {
-        let (id, len, a, next) = read_raw::<16>(self.data, self.pos, self.add_path)?;
+        let (pfx, next) = read_v6(self.data, self.pos, self.add_path)?;
         self.pos = next;
-        v6_from(id, len, a)
+        Some(pfx)
     }
 }
 
