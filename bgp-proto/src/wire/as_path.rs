@@ -213,6 +213,22 @@ impl AsPath {
         self.segments.iter().flat_map(|s| s.asns.iter().copied())
     }
 
+    /// The AS4_PATH to send with this path to a peer without 4-octet AS support (RFC 6793
+    /// §4.2.2): the path without confederation segments, when some ASN needs 4 octets.
+    /// The AS_PATH itself is encoded with AS_TRANS by [`encode`](Self::encode).
+    pub fn as4_path_for_two_octet_peer(&self) -> Option<AsPath> {
+        if !self.has_four_octet_asn() {
+            return None;
+        }
+        let segments = self
+            .segments
+            .iter()
+            .filter(|s| matches!(s.segment_type, SegmentType::AsSequence | SegmentType::AsSet))
+            .cloned()
+            .collect();
+        Some(AsPath { segments })
+    }
+
     /// Rebuilds the true path from a 2-octet AS_PATH and an AS4_PATH (RFC 6793 §4.2.3): when
     /// AS4_PATH is not longer, the leading ASNs of AS_PATH that AS4_PATH does not cover are
     /// kept and AS4_PATH appended; otherwise AS4_PATH is ignored.

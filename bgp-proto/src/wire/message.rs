@@ -87,7 +87,7 @@ impl Message {
     }
 
     /// Appends the message; fails if it exceeds the negotiated maximum size (nothing is
-    /// appended then). Use [`UpdateBuilder`](crate::wire::update::UpdateBuilder) to split
+    /// appended then). Use [`Update::split_announce`] and its siblings to split
     /// large route sets.
     pub fn encode(&self, ctx: &SessionContext, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let start = out.len();
