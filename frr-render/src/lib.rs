@@ -6,6 +6,8 @@
 //! - [`convert`]: FRRConfigurations (crd-model) → the model of one node: node selection,
 //!   frr-k8s's validation, merge ([`merge`]) and basic-auth secrets.
 //! - [`vtysh`]: checking a configuration with FRR's parser (`vtysh -C`).
+//! - [`policy`]: the prefix lists and route maps of a configuration as route-policy objects
+//!   (one model for the suite; route-policy's parser reads exactly these back from the text).
 //! - [`reload`]: applying it to running daemons (`frr-reload.py`), debounced, with an
 //!   `FRRNodeState`-like status.
 //!
@@ -20,6 +22,7 @@ pub mod convert;
 pub mod fuzz;
 pub mod merge;
 pub mod model;
+pub mod policy;
 pub mod reload;
 pub mod render;
 pub mod vtysh;

@@ -117,17 +117,26 @@ impl Renderer {
     fn filter_line(&mut self, name: &str, f: &IncomingFilter) {
         let seq = self.next(name);
         let kw = f.ip_family.keyword().as_str();
-        let _ = write!(
-            self.out,
-            "\n{kw} prefix-list {name} seq {seq} permit {}",
-            f.prefix
-        );
-        // frr-k8s writes `le` before `ge` (FRR itself prints `ge` first).
-        if f.le != 0 {
-            let _ = write!(self.out, " le {}", f.le);
-        }
-        if f.ge != 0 {
-            let _ = write!(self.out, " ge {}", f.ge);
+        let _ = write!(self.out, "\n{kw} prefix-list {name} seq {seq} permit ");
+        match crate::policy::filter_matcher(f) {
+            // route-policy's matcher with frr-k8s's option: `le` before `ge`.
+            Some(m) => {
+                let text = route_policy::render::render_prefix_matcher(
+                    &m,
+                    &route_policy::RenderOptions::frr_k8s(),
+                );
+                self.s(&text);
+            }
+            // Lengths FRR cannot hold: written as given (FRR rejects the line).
+            None => {
+                let _ = write!(self.out, "{}", f.prefix);
+                if f.le != 0 {
+                    let _ = write!(self.out, " le {}", f.le);
+                }
+                if f.ge != 0 {
+                    let _ = write!(self.out, " ge {}", f.ge);
+                }
+            }
         }
     }
 
