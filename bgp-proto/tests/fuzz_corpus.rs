@@ -548,3 +548,56 @@ fn synthetic_seeds_round_trip_cleanly() {
         assert_eq!(d.message.to_bytes(&ctx.mirrored()).unwrap(), bytes);
     }
 }
+
+mod random_bytes {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    /// A valid header of `t` followed by random bytes: exercises every body decoder.
+    fn framed() -> impl Strategy<Value = Vec<u8>> {
+        (any::<u8>(), 1u8..=5, vec(any::<u8>(), 0..600)).prop_map(|(ctx, t, body)| {
+            let mut m = vec![ctx];
+            m.extend_from_slice(&[0xff; 16]);
+            m.extend_from_slice(&((19 + body.len()) as u16).to_be_bytes());
+            m.push(t);
+            m.extend_from_slice(&body);
+            m
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn hostile_bytes_never_panic_and_round_trip(m in framed()) {
+            bgp_proto::fuzzing::decode_message(&m);
+            prop_assert!(bgp_proto::fuzzing::roundtrip(&m).is_ok(), "{:?}", bgp_proto::fuzzing::roundtrip(&m));
+            let mut body = vec![m[0]];
+            body.extend_from_slice(&m[20..]);
+            prop_assert!(bgp_proto::fuzzing::decode_update(&body).is_ok());
+        }
+
+        #[test]
+        fn structured_update_bodies_never_panic(ctx in any::<u8>(), attrs in vec((any::<u8>(), 0u8..40, vec(any::<u8>(), 0..40)), 0..8), nlri in vec(any::<u8>(), 0..40)) {
+            // Plausible attribute framing with random contents reaches the attribute decoders.
+            let mut a = Vec::new();
+            for (flags, t, v) in &attrs {
+                a.push(flags & !0x10);
+                a.push(*t);
+                a.push(v.len() as u8);
+                a.extend_from_slice(v);
+            }
+            let mut body = vec![ctx, 0, 0];
+            body.extend_from_slice(&(a.len() as u16).to_be_bytes());
+            body.extend_from_slice(&a);
+            body.extend_from_slice(&nlri);
+            prop_assert!(bgp_proto::fuzzing::decode_update(&body).is_ok());
+            let mut msg = vec![ctx];
+            msg.extend_from_slice(&[0xff; 16]);
+            msg.extend_from_slice(&((19 + body.len() - 1) as u16).to_be_bytes());
+            msg.push(2);
+            msg.extend_from_slice(&body[1..]);
+            prop_assert!(bgp_proto::fuzzing::roundtrip(&msg).is_ok(), "{:?}", bgp_proto::fuzzing::roundtrip(&msg));
+        }
+    }
+}
