@@ -18,5 +18,7 @@ pub mod route;
 pub use route::{AsPath, AsSegment, Route, RouteAttrs, SegmentKind};
 pub mod eval;
 pub use eval::{CompileError, CompiledPolicy, CompiledPrefixList, PrefixListEngine, RouteMapId};
+#[cfg(feature = "bgp-proto")]
+pub mod bgp_proto;
 #[doc(hidden)]
 pub mod testing;
