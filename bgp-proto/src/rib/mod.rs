@@ -725,10 +725,10 @@ impl RouteChanges {
             ),
             _ => {}
         };
-        if let Some(mp) = update.mp_unreach() {
-            if mp.family.safi == crate::wire::family::Safi::UNICAST {
-                push_nlri(&mp.withdrawn, &mut rc.withdrawn);
-            }
+        if let Some(mp) = update.mp_unreach()
+            && mp.family.safi == crate::wire::family::Safi::UNICAST
+        {
+            push_nlri(&mp.withdrawn, &mut rc.withdrawn);
         }
         if !update.nlri.is_empty() {
             let nh = update
@@ -744,16 +744,16 @@ impl RouteChanges {
                 prefixes,
             ));
         }
-        if let Some(mp) = update.mp_reach() {
-            if mp.family.safi == crate::wire::family::Safi::UNICAST {
-                let mut prefixes = Vec::new();
-                push_nlri(&mp.nlri, &mut prefixes);
-                if !prefixes.is_empty() {
-                    rc.announced.push((
-                        PathAttrs::new(update.attributes.iter().cloned(), mp.next_hop.clone()),
-                        prefixes,
-                    ));
-                }
+        if let Some(mp) = update.mp_reach()
+            && mp.family.safi == crate::wire::family::Safi::UNICAST
+        {
+            let mut prefixes = Vec::new();
+            push_nlri(&mp.nlri, &mut prefixes);
+            if !prefixes.is_empty() {
+                rc.announced.push((
+                    PathAttrs::new(update.attributes.iter().cloned(), mp.next_hop.clone()),
+                    prefixes,
+                ));
             }
         }
         rc

@@ -55,10 +55,10 @@ pub fn export_attrs(
         next_hop: attrs.next_hop.clone(),
         weight: 0,
     };
-    if let (Some(role), false) = (to.role, to.internal) {
-        if let Some(Some(v)) = otc_egress(role, target.local_as, attrs.otc()) {
-            out.set(PathAttribute::Otc(v));
-        }
+    if let (Some(role), false) = (to.role, to.internal)
+        && let Some(Some(v)) = otc_egress(role, target.local_as, attrs.otc())
+    {
+        out.set(PathAttribute::Otc(v));
     }
     let self_v4 = target.next_hop_v4.map(NextHop::Ipv4);
     let self_v6 = target.next_hop_v6.map(NextHop::Ipv6);
@@ -112,8 +112,14 @@ pub struct AdjRibOut {
     sent: HashMap<Prefix, Arc<PathAttrs>>,
     pending: HashMap<Prefix, Option<Arc<PathAttrs>>>,
     /// Exported form of a source attribute set (the source `Arc` is kept to pin its address).
-    cache: HashMap<(usize, bool), (Arc<PathAttrs>, Option<Arc<PathAttrs>>)>,
+    cache: HashMap<(usize, bool), CachedExport>,
 }
+
+/// A source attribute set and its exported form (`None`: not exported).
+type CachedExport = (Arc<PathAttrs>, Option<Arc<PathAttrs>>);
+
+/// Routes sharing one exported attribute set: IPv4 and IPv6 prefixes.
+type Group = (Arc<PathAttrs>, Vec<Ipv4Prefix>, Vec<Ipv6Prefix>);
 
 impl AdjRibOut {
     /// An empty Adj-RIB-Out towards `target`.
@@ -242,8 +248,7 @@ impl AdjRibOut {
     ) -> Result<usize, EncodeError> {
         let mut withdraw_v4 = Vec::new();
         let mut withdraw_v6 = Vec::new();
-        let mut groups: HashMap<usize, (Arc<PathAttrs>, Vec<Ipv4Prefix>, Vec<Ipv6Prefix>)> =
-            HashMap::new();
+        let mut groups: HashMap<usize, Group> = HashMap::new();
         let mut order = Vec::new();
         for (prefix, want) in self.pending.drain() {
             match want {

@@ -600,10 +600,10 @@ impl Session {
         }
         self.negotiated = None;
         self.transition(State::Idle);
-        if !self.stopped {
-            if let Some(d) = self.config.idle_hold_time {
-                self.timers.idle_hold = Some(now + d);
-            }
+        if !self.stopped
+            && let Some(d) = self.config.idle_hold_time
+        {
+            self.timers.idle_hold = Some(now + d);
         }
     }
 
@@ -755,11 +755,11 @@ impl Session {
         if matches!(action, Some(Action::TreatAsWithdraw)) {
             self.counters.treat_as_withdraw += 1;
         }
-        if errors.is_empty() {
-            if let Some(fam) = end_of_rib_family(&raw[HEADER_LEN..]) {
-                self.events.push_back(SessionEvent::EndOfRib(fam));
-                return;
-            }
+        if errors.is_empty()
+            && let Some(fam) = end_of_rib_family(&raw[HEADER_LEN..])
+        {
+            self.events.push_back(SessionEvent::EndOfRib(fam));
+            return;
         }
         self.events
             .push_back(SessionEvent::Update(Box::new(ReceivedUpdate {

@@ -540,10 +540,10 @@ impl Speaker {
     /// Sends what session `i` produced and acts on its events.
     fn drive(&mut self, i: usize) {
         loop {
-            if let Some(bytes) = self.peers[i].session.poll_transmit() {
-                if let Some(c) = &self.peers[i].conn {
-                    let _ = c.writer.send(bytes);
-                }
+            if let Some(bytes) = self.peers[i].session.poll_transmit()
+                && let Some(c) = &self.peers[i].conn
+            {
+                let _ = c.writer.send(bytes);
             }
             let Some(ev) = self.peers[i].session.poll_event() else {
                 break;
