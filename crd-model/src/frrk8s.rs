@@ -258,6 +258,49 @@ impl Neighbor {
     pub fn effective_port(&self) -> u16 {
         self.port.unwrap_or(DEFAULT_PORT)
     }
+
+    /// (hold, keepalive) with FRR's defaults (180 s, 60 s) when neither is set. Upstream
+    /// requires both or neither; if only one is set it is returned with the other's default.
+    pub fn effective_timers(&self) -> (Duration, Duration) {
+        (
+            self.hold_time.unwrap_or(DEFAULT_HOLD_TIME),
+            self.keepalive_time.unwrap_or(DEFAULT_KEEPALIVE_TIME),
+        )
+    }
+
+    /// Whether this is an iBGP session of a router with AS `router_asn`.
+    pub fn is_ibgp(&self, router_asn: u32) -> bool {
+        match self.dynamic_asn {
+            Some(DynamicASNMode::Internal) => true,
+            Some(DynamicASNMode::External) => false,
+            None => self.asn == router_asn,
+        }
+    }
+}
+
+impl BFDProfile {
+    /// Receive interval in ms, FRR's default (300) when unset.
+    pub fn effective_receive_interval(&self) -> u32 {
+        self.receive_interval
+            .unwrap_or(DEFAULT_BFD_RECEIVE_INTERVAL)
+    }
+
+    /// Transmit interval in ms, FRR's default (300) when unset.
+    pub fn effective_transmit_interval(&self) -> u32 {
+        self.transmit_interval
+            .unwrap_or(DEFAULT_BFD_TRANSMIT_INTERVAL)
+    }
+
+    /// Echo interval in ms, FRR's default (50) when unset.
+    pub fn effective_echo_interval(&self) -> u32 {
+        self.echo_interval.unwrap_or(DEFAULT_BFD_ECHO_INTERVAL)
+    }
+
+    /// Detection multiplier, FRR's default (3) when unset.
+    pub fn effective_detect_multiplier(&self) -> u32 {
+        self.detect_multiplier
+            .unwrap_or(DEFAULT_BFD_DETECT_MULTIPLIER)
+    }
 }
 
 /// `dynamicASN`: let FRR accept the peer's AS by session type.
