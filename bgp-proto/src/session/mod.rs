@@ -12,6 +12,7 @@
 
 mod collision;
 mod config;
+pub mod fuzz;
 mod negotiated;
 mod rng;
 pub mod role;
