@@ -114,6 +114,24 @@ impl Renderer {
         let _ = write!(self.out, "\n{family} prefix-list {name} seq {seq} {action}");
     }
 
+    /// An allowed-prefixes list: `deny any` when empty, else one `permit` per prefix. The
+    /// counter is looked up once for the whole block.
+    fn prefix_list_block(&mut self, family: &str, name: &str, prefixes: &[ipnet::IpNet]) {
+        if prefixes.is_empty() {
+            self.prefix_list_line(family, name, "deny any");
+            return;
+        }
+        let mut seq = self.counters.get(name).copied().unwrap_or(0);
+        for p in prefixes {
+            seq += 1;
+            let _ = write!(
+                self.out,
+                "\n{family} prefix-list {name} seq {seq} permit {p}"
+            );
+        }
+        self.counters.insert(name.to_string(), seq);
+    }
+
     fn filter_line(&mut self, name: &str, f: &IncomingFilter) {
         let seq = self.next(name);
         let kw = f.ip_family.keyword().as_str();
@@ -177,20 +195,10 @@ impl Renderer {
 
         self.s("\n\n");
         let allowed_v4 = format!("{id}-allowed-ipv4");
-        if out.prefixes_v4.is_empty() {
-            self.prefix_list_line("ip", &allowed_v4, "deny any");
-        }
-        for p in &out.prefixes_v4 {
-            self.prefix_list_line("ip", &allowed_v4, format_args!("permit {p}"));
-        }
+        self.prefix_list_block("ip", &allowed_v4, &out.prefixes_v4);
         self.s("\n\n");
         let allowed_v6 = format!("{id}-allowed-ipv6");
-        if out.prefixes_v6.is_empty() {
-            self.prefix_list_line("ipv6", &allowed_v6, "deny any");
-        }
-        for p in &out.prefixes_v6 {
-            self.prefix_list_line("ipv6", &allowed_v6, format_args!("permit {p}"));
-        }
+        self.prefix_list_block("ipv6", &allowed_v6, &out.prefixes_v6);
         let seq = self.next(&id);
         let _ = write!(
             self.out,
