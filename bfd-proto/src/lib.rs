@@ -5,7 +5,8 @@
 //!
 //! - [`wire`]: the control packet ([`wire::Packet`] view, [`wire::Repr`] owned form), the five
 //!   authentication types with real MD5/SHA1 digests ([`wire::auth`]), and echo payloads.
-//! - [`Session`]: the §6.8 state machine, timer negotiation, Poll/Final, detection time, jitter.
+//! - [`Session`]: the §6.8 state machine, timer negotiation, Poll/Final, detection time, jitter,
+//!   authentication, the Echo function; Demand mode is honoured for the remote but never entered.
 //! - [`Error`]: why a received packet was discarded, with field and offset (§6.8.6).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -11,9 +11,9 @@
 //! detection time (1 s transmit while not Up, §6.8.3), Poll/Final sequences when parameters
 //! change (§6.5), §6.8.7 jitter, passive role (§6.1), administrative control (§6.8.16), all
 //! five authentication types with the sequence-number rules (§6.7), and ceasing periodic
-//! transmission when the remote system asks for Demand mode. Not implemented: entering Demand
-//! mode locally (the D bit is never set) and the Echo function (the echo payload helpers live in
-//! [`crate::wire::echo`]; a transport may run echo itself).
+//! transmission when the remote system asks for Demand mode, and the Echo function
+//! (§6.4, §6.8.9: [`Session::poll_transmit_echo`], [`Session::handle_echo`]). Not implemented:
+//! entering Demand mode locally (the D bit is never set).
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -46,6 +46,10 @@ pub struct Config {
     pub minimum_ttl: u8,
     /// Sets the C bit: this implementation's fate is not shared with the control plane.
     pub control_plane_independent: bool,
+    /// Echo function (§6.4, §6.8.9): desired echo transmit interval in µs, 0 for off. Echoes
+    /// run only while Up and while the remote advertises a non-zero Required Min Echo RX
+    /// Interval; see [`Session::poll_transmit_echo`].
+    pub echo_transmit_interval: u32,
     /// `bfd.AuthType` and the key; `None` for no authentication.
     pub auth: Option<AuthKey>,
 }
@@ -61,6 +65,7 @@ impl Default for Config {
             passive: false,
             minimum_ttl: 255,
             control_plane_independent: false,
+            echo_transmit_interval: 0,
             auth: None,
         }
     }
@@ -159,6 +164,12 @@ pub struct Session {
     send_now: bool,
 
     next_tx: Option<Instant>,
+    /// The remote's Required Min Echo RX Interval (0: do not send echoes).
+    remote_min_echo_rx: u32,
+    echo_next_tx: Option<Instant>,
+    echo_deadline: Option<Instant>,
+    echo_sequence: u32,
+    echo_token: u64,
     detect_deadline: Option<Instant>,
     auth_seq_deadline: Option<Instant>,
     events: VecDeque<Event>,
@@ -175,6 +186,7 @@ impl Session {
         }
         let mut rng = SplitMix64::new(seed);
         let xmit_auth_seq = rng.next_u64() as u32;
+        let echo_token = rng.next_u64();
         let desired_min_tx = config.desired_min_tx_interval.max(SLOW_TX_INTERVAL_US);
         Ok(Self {
             rng,
@@ -200,6 +212,11 @@ impl Session {
             final_pending: false,
             send_now: true,
             next_tx: None,
+            remote_min_echo_rx: 0,
+            echo_next_tx: None,
+            echo_deadline: None,
+            echo_sequence: 0,
+            echo_token,
             detect_deadline: None,
             auth_seq_deadline: None,
             events: VecDeque::new(),
@@ -302,8 +319,10 @@ impl Session {
         });
         self.send_now = true;
         if to != State::Up {
-            // A Poll Sequence negotiates Up timers; leaving Up makes it moot.
+            // A Poll Sequence negotiates Up timers; leaving Up makes it moot. Echoes run only
+            // while Up.
             self.poll_active = false;
+            self.stop_echo();
         }
         // §6.8.3: at least one second while not Up; the configured value once Up.
         let desired = if to == State::Up {
@@ -412,6 +431,11 @@ impl Session {
         self.remote_min_rx_interval = repr.required_min_rx_interval;
         self.remote_desired_min_tx = repr.desired_min_tx_interval;
         self.remote_detect_mult = repr.detect_mult;
+        self.remote_min_echo_rx = repr.required_min_echo_rx_interval;
+        if self.remote_min_echo_rx == 0 {
+            // §6.8.6: a zero Required Min Echo RX Interval stops our echoes.
+            self.stop_echo();
+        }
 
         if repr.final_ && self.poll_active {
             self.poll_active = false;
@@ -456,6 +480,9 @@ impl Session {
         }
         if repr.poll {
             self.final_pending = true;
+        }
+        if self.echo_active() && self.echo_next_tx.is_none() {
+            self.echo_next_tx = Some(now);
         }
         Ok(())
     }
@@ -513,6 +540,14 @@ impl Session {
             self.auth_seq_deadline = None;
             self.auth_seq_known = false;
         }
+        if let Some(deadline) = self.echo_deadline
+            && deadline <= now
+        {
+            self.echo_deadline = None;
+            if self.session_state == State::Up {
+                self.set_state(State::Down, Diagnostic::EchoFunctionFailed);
+            }
+        }
     }
 
     /// The next instant at which [`Session::handle_timeout`] or [`Session::poll_transmit`]
@@ -523,10 +558,16 @@ impl Session {
         } else {
             None
         };
-        [tx, self.detect_deadline, self.auth_seq_deadline]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            tx,
+            self.detect_deadline,
+            self.auth_seq_deadline,
+            self.echo_next_tx,
+            self.echo_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Whether a packet is due at `now` (without building it).
@@ -584,6 +625,63 @@ impl Session {
         let mut buf = [0u8; MAX_LEN];
         let n = self.poll_transmit_into(now, &mut buf)?;
         Some(buf[..n].to_vec())
+    }
+
+    fn echo_active(&self) -> bool {
+        self.config.echo_transmit_interval > 0
+            && self.remote_min_echo_rx > 0
+            && self.session_state == State::Up
+    }
+
+    fn stop_echo(&mut self) {
+        self.echo_next_tx = None;
+        self.echo_deadline = None;
+    }
+
+    /// §6.8.9: never faster than the remote's Required Min Echo RX Interval.
+    fn echo_interval(&self) -> Duration {
+        Duration::from_micros(u64::from(
+            self.config
+                .echo_transmit_interval
+                .max(self.remote_min_echo_rx),
+        ))
+    }
+
+    /// The next Echo packet due at `now` (this crate's format, [`crate::wire::EchoRepr`]),
+    /// to be sent to UDP port 3785 so that the remote system loops it back. Echo detection is a
+    /// local matter: Detect Mult × echo interval without a returned echo takes the session Down
+    /// with diagnostic Echo Function Failed.
+    pub fn poll_transmit_echo(
+        &mut self,
+        now: Instant,
+    ) -> Option<[u8; crate::wire::echo::ECHO_LEN]> {
+        if !self.echo_active() || self.echo_next_tx.is_some_and(|t| t > now) {
+            return None;
+        }
+        let interval = self.echo_interval();
+        self.echo_next_tx = Some(now + self.jittered(interval));
+        if self.echo_deadline.is_none() {
+            self.echo_deadline = Some(now + interval * u32::from(self.detect_mult));
+        }
+        self.echo_sequence = self.echo_sequence.wrapping_add(1);
+        Some(
+            crate::wire::EchoRepr {
+                my_discriminator: self.local_discr,
+                sequence: self.echo_sequence,
+                token: self.echo_token,
+            }
+            .to_bytes(),
+        )
+    }
+
+    /// Processes a looped-back echo; returns its sequence number if it is one of ours (others
+    /// are ignored, not errors: the echo port may carry anything).
+    pub fn handle_echo(&mut self, now: Instant, bytes: &[u8]) -> Option<u32> {
+        let seq = crate::wire::EchoRepr::recognise(bytes, self.local_discr, self.echo_token)?;
+        if self.echo_active() {
+            self.echo_deadline = Some(now + self.echo_interval() * u32::from(self.detect_mult));
+        }
+        Some(seq)
     }
 
     /// The next state change or other event.

@@ -872,3 +872,109 @@ fn authenticated_pair_comes_up_for_every_type() {
     assert_eq!((p.a.state(), p.b.state()), (State::Down, State::Down));
     assert!(p.packets > 5);
 }
+
+// ---------------------------------------------------------------- echo function (§6.4, §6.8.9)
+
+fn echo_session(t0: Instant) -> Session {
+    let mut s = Session::new(
+        Config {
+            echo_transmit_interval: 50_000,
+            ..config()
+        },
+        LOCAL,
+        5,
+    )
+    .unwrap();
+    feed(&mut s, t0, remote(State::Init)).unwrap();
+    assert_eq!(s.state(), State::Up);
+    s
+}
+
+/// Control packets from an Up remote that loops echoes no faster than every 70 ms.
+fn remote_with_echo() -> Repr {
+    let mut r = remote(State::Up);
+    r.required_min_echo_rx_interval = 70_000;
+    r
+}
+
+#[test]
+fn echo_runs_only_when_up_and_remote_loops_echoes() {
+    let t0 = Instant::now();
+    let mut down = Session::new(
+        Config {
+            echo_transmit_interval: 50_000,
+            ..config()
+        },
+        LOCAL,
+        5,
+    )
+    .unwrap();
+    feed(&mut down, t0, remote_with_echo()).unwrap(); // Down + Up: stays Down
+    assert!(down.poll_transmit_echo(t0).is_none(), "no echo while Down");
+    // Up, but the remote's Required Min Echo RX Interval is 0: no echo.
+    let mut s = echo_session(t0);
+    assert!(s.poll_transmit_echo(t0).is_none());
+    feed(&mut s, t0, remote_with_echo()).unwrap();
+    let first = s.poll_transmit_echo(t0).expect("echo due at once");
+    let e = bfd_proto::wire::EchoRepr::parse(&first).unwrap();
+    assert_eq!((e.my_discriminator, e.sequence), (LOCAL, 1));
+    assert!(s.poll_transmit_echo(t0).is_none());
+    // Never faster than the remote allows: max(our 50 ms, remote 70 ms), jittered 75-100 %.
+    let mut last = t0;
+    for _ in 0..50 {
+        let next = s.poll_timeout().unwrap();
+        if let Some(_echo) = s.poll_transmit_echo(next) {
+            let gap = next - last;
+            assert!(gap >= 52 * MS + MS / 2 && gap <= 70 * MS, "{gap:?}");
+            last = next;
+        }
+        let _ = s.handle_echo(next, &first);
+        let _ = feed(&mut s, next, remote_with_echo());
+        while s.poll_transmit(next).is_some() {}
+    }
+    // Our own echoes are recognised, anything else is ignored.
+    assert_eq!(s.handle_echo(last, &first), Some(1));
+    let mut foreign = first;
+    foreign[20] ^= 1; // token
+    assert_eq!(s.handle_echo(last, &foreign), None);
+    assert_eq!(s.handle_echo(last, b"not an echo"), None);
+    // Remote stops looping echoes (Required Min Echo RX 0): ours stop (§6.8.6).
+    feed(&mut s, last, remote(State::Up)).unwrap();
+    assert!(s.poll_transmit_echo(last + 1000 * MS).is_none());
+}
+
+#[test]
+fn lost_echoes_take_the_session_down() {
+    let t0 = Instant::now();
+    // Echoes looped back: stays Up.
+    let mut s = echo_session(t0);
+    let mut now = t0;
+    while now < t0 + 2000 * MS {
+        let _ = feed(&mut s, now, remote_with_echo());
+        while let Some(echo) = s.poll_transmit_echo(now) {
+            assert!(s.handle_echo(now, &echo).is_some());
+        }
+        now += 20 * MS;
+        s.handle_timeout(now);
+    }
+    assert_eq!(s.state(), State::Up);
+    // Control packets keep coming but echoes vanish: down after Detect Mult × 70 ms.
+    let mut s = echo_session(t0);
+    feed(&mut s, t0, remote_with_echo()).unwrap();
+    assert!(s.poll_transmit_echo(t0).is_some());
+    let mut now = t0;
+    while s.state() == State::Up {
+        now += 10 * MS;
+        let _ = feed(&mut s, now, remote_with_echo());
+        while s.poll_transmit_echo(now).is_some() {}
+        s.handle_timeout(now);
+        assert!(now < t0 + 1000 * MS, "echo failure not detected");
+    }
+    assert_eq!(
+        now - t0,
+        210 * MS,
+        "3 x 70 ms after the first unanswered echo"
+    );
+    assert_eq!(s.local_diagnostic(), Diagnostic::EchoFunctionFailed);
+    assert!(s.poll_transmit_echo(now).is_none(), "no echoes once Down");
+}

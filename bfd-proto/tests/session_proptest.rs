@@ -62,7 +62,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
     #[test]
     fn random_remote_never_breaks_invariants(steps in prop::collection::vec(step(), 1..120), passive in any::<bool>()) {
-        let config = Config { desired_min_tx_interval: 20_000, required_min_rx_interval: 20_000, passive, ..Config::default() };
+        let config = Config { desired_min_tx_interval: 20_000, required_min_rx_interval: 20_000, echo_transmit_interval: 30_000, passive, ..Config::default() };
         let mut s = Session::new(config, LOCAL, 3).unwrap();
         let mut now = Instant::now();
         let mut state = State::Down;
@@ -87,7 +87,8 @@ proptest! {
                         your_discriminator: your,
                         desired_min_tx_interval: u32::from(tx_ms) * 1000,
                         required_min_rx_interval: u32::from(rx_ms) * 1000,
-                        required_min_echo_rx_interval: 0,
+                        // Reuse rx_ms: sometimes 0 (no echoes), sometimes an echo interval.
+                        required_min_echo_rx_interval: u32::from(rx_ms) * 1000,
                         auth: None,
                     };
                     let res = s.handle_packet(now, &r.to_bytes(), Some(255));
@@ -114,6 +115,13 @@ proptest! {
                 prop_assert_eq!(p.state, s.state());
                 if p.state != State::Up {
                     prop_assert!(p.desired_min_tx_interval >= 1_000_000, "§6.8.3 slow TX while not Up");
+                }
+            }
+            while let Some(echo) = s.poll_transmit_echo(now) {
+                // Loop back the odd-numbered ones only: echo detection gets exercised too.
+                let seq = bfd_proto::wire::EchoRepr::parse(&echo).unwrap().sequence;
+                if seq % 2 == 1 {
+                    prop_assert_eq!(s.handle_echo(now, &echo), Some(seq));
                 }
             }
             while let Some(ev) = s.poll_event() {

@@ -90,6 +90,8 @@ pub fn config_from_profile(
         passive: profile.passive_mode == Some(true),
         minimum_ttl,
         control_plane_independent: false,
+        // The transport does not send echoes (that needs raw sockets); see the module docs.
+        echo_transmit_interval: 0,
         auth,
     })
 }
