@@ -116,11 +116,11 @@ fn bundled_scenario2_one_config_per_node_advertising_its_pod_subnet() {
         assert_eq!(router.len(), 1);
         let subnet = format!("10.100.{n}.0/24");
         assert_eq!(router[0].asn, 64512);
-        assert_eq!(router[0].prefixes, [subnet.clone()]);
+        assert_eq!(router[0].prefixes, std::slice::from_ref(&subnet));
         assert_eq!(router[0].neighbors.len(), 1);
         let nb = &router[0].neighbors[0];
         assert_eq!(nb.address, "192.168.111.1");
-        assert_eq!(nb.to_advertise.allowed.prefixes, [subnet.clone()]);
+        assert_eq!(nb.to_advertise.allowed.prefixes, std::slice::from_ref(&subnet));
         assert_eq!(nb.to_receive.allowed.mode, crd_model::AllowMode::All);
         assert_eq!(nb.bfd_profile, "fabric-bfd");
         assert_eq!(g.spec.bgp.bfd_profiles[0].receive_interval, Some(100));
@@ -326,7 +326,7 @@ fn watch_regenerates_on_change_and_removes_obsolete_files() {
     // the RouteAdvertisements goes away: every generated file goes
     std::fs::remove_file(input.join("routeadvertisements.yaml")).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while frr_configs_in(&out.join("scenario2-advertise")).len() > 0 {
+    while !frr_configs_in(&out.join("scenario2-advertise")).is_empty() {
         assert!(Instant::now() < deadline, "generated files not removed");
         std::thread::sleep(Duration::from_millis(50));
     }

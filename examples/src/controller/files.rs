@@ -184,7 +184,7 @@ pub fn reconcile_scenario(
     }
 
     for (name, g) in &generated.route_advertisements {
-        let result: Result<(), &GenerateError> = g.result.as_ref().map(|_| ()).map_err(|e| e);
+        let result: Result<(), &GenerateError> = g.result.as_ref().map(|_| ());
         report
             .statuses
             .insert(name.clone(), accepted_condition(result, g.generation, now));
