@@ -51,11 +51,15 @@ impl std::error::Error for FieldError {}
 struct Errs(Vec<FieldError>);
 
 impl Errs {
+    /// Records an error once (per-family checks can find the same problem twice).
     fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
+        let e = FieldError {
             path: path.into(),
             message: message.into(),
-        });
+        };
+        if !self.0.contains(&e) {
+            self.0.push(e);
+        }
     }
 
     fn range(&mut self, path: &str, v: u64, min: u64, max: u64) {
@@ -87,12 +91,6 @@ impl Errs {
                 path,
                 format!("Invalid value: {len}: should have at least {min} items"),
             );
-        }
-    }
-
-    fn cidr(&mut self, path: &str, s: &str) {
-        if parse_cidr(s).is_none() {
-            self.push(path, format!("Invalid value: {s:?}: must be of type cidr"));
         }
     }
 }
@@ -405,8 +403,20 @@ pub fn validate_frr_configuration(c: &FRRConfiguration) -> Vec<FieldError> {
         bfd_profile(&mut e, p, &path);
     }
 
+    // as upstream: a later router of the same VRF replaces an earlier one here
+    let vrf_prefixes: BTreeMap<&str, &[String]> = bgp
+        .routers
+        .iter()
+        .map(|r| (r.vrf.as_str(), r.prefixes.as_slice()))
+        .collect();
     for (i, r) in bgp.routers.iter().enumerate() {
-        router(&mut e, r, &format!("spec.bgp.routers[{i}]"), &profiles);
+        router(
+            &mut e,
+            r,
+            &format!("spec.bgp.routers[{i}]"),
+            &profiles,
+            &vrf_prefixes,
+        );
     }
     e.0
 }
@@ -428,7 +438,13 @@ fn bfd_profile(e: &mut Errs, p: &BFDProfile, path: &str) {
     }
 }
 
-fn router(e: &mut Errs, r: &Router, path: &str, profiles: &BTreeSet<&str>) {
+fn router(
+    e: &mut Errs,
+    r: &Router,
+    path: &str,
+    profiles: &BTreeSet<&str>,
+    vrf_prefixes: &BTreeMap<&str, &[String]>,
+) {
     // Router prefixes must parse; their families decide what neighbors may advertise.
     for (i, p) in r.prefixes.iter().enumerate() {
         if parse_cidr(p).is_none() {
@@ -438,7 +454,27 @@ fn router(e: &mut Errs, r: &Router, path: &str, profiles: &BTreeSet<&str>) {
             );
         }
     }
-    let router_prefixes: BTreeSet<&str> = r.prefixes.iter().map(String::as_str).collect();
+    // Imported VRFs must be routers of this same configuration ("default" is always there);
+    // their prefixes may be advertised too.
+    let mut all_prefixes: Vec<&str> = r.prefixes.iter().map(String::as_str).collect();
+    for (i, imp) in r.imports.iter().enumerate() {
+        let vrf = if imp.vrf == "default" {
+            ""
+        } else {
+            imp.vrf.as_str()
+        };
+        match vrf_prefixes.get(vrf) {
+            Some(prefixes) => all_prefixes.extend(prefixes.iter().map(String::as_str)),
+            None if imp.vrf != "default" => e.push(
+                format!("{path}.imports[{i}].vrf"),
+                format!(
+                    "router {}-{} imports vrf {} which is not defined",
+                    r.asn, r.vrf, imp.vrf
+                ),
+            ),
+            None => {}
+        }
+    }
     for (i, n) in r.neighbors.iter().enumerate() {
         neighbor(
             e,
@@ -446,7 +482,7 @@ fn router(e: &mut Errs, r: &Router, path: &str, profiles: &BTreeSet<&str>) {
             n,
             &format!("{path}.neighbors[{i}]"),
             profiles,
-            &router_prefixes,
+            &all_prefixes,
         );
     }
     if let Some(evpn) = &r.evpn {
@@ -460,7 +496,7 @@ fn neighbor(
     n: &Neighbor,
     path: &str,
     profiles: &BTreeSet<&str>,
-    router_prefixes: &BTreeSet<&str>,
+    router_prefixes: &[&str],
 ) {
     let name = neighbor_name(n);
     let p = |f: &str| format!("{path}.{f}");
@@ -558,28 +594,168 @@ fn neighbor(
     }
     e.max_items(&p("addressFamilies"), n.address_families.len(), 2);
 
-    // toAdvertise
+    // toAdvertise: the families the session carries (both for unnumbered or dual-stack)
     let adv = &n.to_advertise;
-    let advertised: BTreeSet<&str> = match adv.allowed.mode {
-        AllowMode::All => router_prefixes.clone(),
-        AllowMode::Filtered => {
-            for (i, pfx) in adv.allowed.prefixes.iter().enumerate() {
-                let fp = p(&format!("toAdvertise.allowed.prefixes[{i}]"));
+    let families: Vec<IpFamily> = if !n.interface.is_empty() || n.dual_stack_address_family {
+        vec![IpFamily::IPv4, IpFamily::IPv6]
+    } else {
+        family.into_iter().collect()
+    };
+    let go_list = |v: &[String]| format!("[{}]", v.join(" "));
+    if adv.allowed.mode == AllowMode::Filtered {
+        for (i, pfx) in adv.allowed.prefixes.iter().enumerate() {
+            if !router_prefixes.contains(&pfx.as_str()) {
+                e.push(
+                    p(&format!("toAdvertise.allowed.prefixes[{i}]")),
+                    format!(
+                        "trying to advertise non configured prefix {pfx} to neighbor {name}, vrf {}",
+                        r.vrf
+                    ),
+                );
+            }
+        }
+        let mut local_pref_of: BTreeMap<&str, u32> = BTreeMap::new();
+        for (i, lp) in adv.prefixes_with_local_pref.iter().enumerate() {
+            for (j, pfx) in lp.prefixes.iter().enumerate() {
+                let fp = p(&format!("toAdvertise.withLocalPref[{i}].prefixes[{j}]"));
                 if parse_cidr(pfx).is_none() {
-                    e.push(&fp, format!("unknown ipfamily for {pfx}"));
-                } else if !router_prefixes.contains(pfx.as_str()) {
                     e.push(
                         fp,
                         format!(
-                            "trying to advertise non configured prefix {pfx} to neighbor {name}, vrf {}",
-                            r.vrf
+                            "unknown ipfamily for prefix {pfx} associated to localpref {}",
+                            lp.local_pref
+                        ),
+                    );
+                    continue;
+                }
+                match local_pref_of.insert(pfx, lp.local_pref) {
+                    Some(prev) if prev != lp.local_pref => e.push(
+                        fp,
+                        format!(
+                            "prefix {} is configured with both local preference {prev} and {}",
+                            go_list(&lp.prefixes),
+                            lp.local_pref
+                        ),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        for (i, cp) in adv.prefixes_with_community.iter().enumerate() {
+            if let Some(bad) = cp.prefixes.iter().find(|x| parse_cidr(x).is_none()) {
+                e.push(
+                    p(&format!("toAdvertise.withCommunity[{i}].prefixes")),
+                    format!(
+                        "invalid prefixes {} for community {}, err: unknown ipfamily for {bad}",
+                        go_list(&cp.prefixes),
+                        cp.community
+                    ),
+                );
+            }
+        }
+    }
+    for (i, lp) in adv.prefixes_with_local_pref.iter().enumerate() {
+        e.min_items(
+            &p(&format!("toAdvertise.withLocalPref[{i}].prefixes")),
+            lp.prefixes.len(),
+            1,
+        );
+    }
+    for (i, cp) in adv.prefixes_with_community.iter().enumerate() {
+        e.min_items(
+            &p(&format!("toAdvertise.withCommunity[{i}].prefixes")),
+            cp.prefixes.len(),
+            1,
+        );
+        if let Err(m) = Community::parse(&cp.community) {
+            e.push(
+                p(&format!("toAdvertise.withCommunity[{i}].community")),
+                format!("invalid community {}, err: {m}", cp.community),
+            );
+        }
+    }
+    for fam in &families {
+        let of_family = |x: &&str| IpFamily::of_cidr(x) == Some(*fam);
+        let allowed: BTreeSet<&str> = match adv.allowed.mode {
+            AllowMode::All => router_prefixes.iter().copied().filter(of_family).collect(),
+            AllowMode::Filtered => adv
+                .allowed
+                .prefixes
+                .iter()
+                .map(String::as_str)
+                .filter(of_family)
+                .collect(),
+        };
+        let mut local_prefs = BTreeSet::new();
+        for (i, lp) in adv.prefixes_with_local_pref.iter().enumerate() {
+            let lpath = p(&format!("toAdvertise.withLocalPref[{i}]"));
+            if !local_prefs.insert(lp.local_pref) {
+                e.push(
+                    format!("{lpath}.localPref"),
+                    format!("local preference {} is already defined", lp.local_pref),
+                );
+                continue;
+            }
+            let mut seen = BTreeSet::new();
+            for (j, pfx) in lp.prefixes.iter().enumerate() {
+                if !of_family(&pfx.as_str()) {
+                    continue;
+                }
+                let fp = format!("{lpath}.prefixes[{j}]");
+                if !allowed.contains(pfx.as_str()) {
+                    e.push(
+                        fp,
+                        format!(
+                            "localPref {} associated to non existing prefix {pfx}",
+                            lp.local_pref
+                        ),
+                    );
+                } else if !seen.insert(pfx.as_str()) {
+                    e.push(
+                        fp,
+                        format!(
+                            "prefix {pfx} is already defined for local preference {}",
+                            lp.local_pref
                         ),
                     );
                 }
             }
-            adv.allowed.prefixes.iter().map(String::as_str).collect()
         }
-    };
+        let mut communities = BTreeSet::new();
+        for (i, cp) in adv.prefixes_with_community.iter().enumerate() {
+            let Ok(c) = Community::parse(&cp.community) else {
+                continue;
+            };
+            let cpath = p(&format!("toAdvertise.withCommunity[{i}]"));
+            if !communities.insert(c) {
+                e.push(
+                    format!("{cpath}.community"),
+                    format!("community {} is already defined", cp.community),
+                );
+                continue;
+            }
+            let mut seen = BTreeSet::new();
+            for (j, pfx) in cp.prefixes.iter().enumerate() {
+                if !of_family(&pfx.as_str()) {
+                    continue;
+                }
+                let fp = format!("{cpath}.prefixes[{j}]");
+                if !allowed.contains(pfx.as_str()) {
+                    e.push(
+                        fp,
+                        format!(
+                            "prefix {pfx} is advertised for community {c} but it's not in the advertisement list of the neighbor"
+                        ),
+                    );
+                } else if !seen.insert(pfx.as_str()) {
+                    e.push(
+                        fp,
+                        format!("prefix {pfx} is already defined for community {c}"),
+                    );
+                }
+            }
+        }
+    }
     if let Some(nh) = &adv.next_hop {
         let check = |e: &mut Errs, field: &str, v: &str, want: IpFamily| {
             if v.is_empty() {
@@ -588,10 +764,7 @@ fn neighbor(
             let fp = p(&format!("toAdvertise.nextHop.{field}"));
             match v.parse::<IpAddr>() {
                 Ok(a) if IpFamily::of_addr(&a) == want => {
-                    let enabled = n.dual_stack_address_family
-                        || !n.interface.is_empty()
-                        || family.is_none_or(|f| f == want);
-                    if !enabled {
+                    if family.is_some() && !families.contains(&want) {
                         e.push(
                             fp,
                             format!(
@@ -612,62 +785,6 @@ fn neighbor(
         };
         check(e, "ipv4", &nh.ipv4, IpFamily::IPv4);
         check(e, "ipv6", &nh.ipv6, IpFamily::IPv6);
-    }
-    let mut local_prefs: BTreeMap<&str, u32> = BTreeMap::new();
-    for (i, lp) in adv.prefixes_with_local_pref.iter().enumerate() {
-        let lpath = p(&format!("toAdvertise.withLocalPref[{i}]"));
-        e.min_items(&format!("{lpath}.prefixes"), lp.prefixes.len(), 1);
-        for (j, pfx) in lp.prefixes.iter().enumerate() {
-            let fp = format!("{lpath}.prefixes[{j}]");
-            if parse_cidr(pfx).is_none() {
-                e.cidr(&fp, pfx);
-                continue;
-            }
-            if let Some(prev) = local_prefs.insert(pfx, lp.local_pref)
-                && prev != lp.local_pref
-            {
-                e.push(
-                    &fp,
-                    format!(
-                        "prefix {pfx} is configured with both local preference {prev} and {}",
-                        lp.local_pref
-                    ),
-                );
-            }
-            if !advertised.contains(pfx.as_str()) {
-                e.push(
-                    &fp,
-                    format!(
-                        "localPref {} associated to non existing prefix {pfx}",
-                        lp.local_pref
-                    ),
-                );
-            }
-        }
-    }
-    for (i, cp) in adv.prefixes_with_community.iter().enumerate() {
-        let cpath = p(&format!("toAdvertise.withCommunity[{i}]"));
-        e.min_items(&format!("{cpath}.prefixes"), cp.prefixes.len(), 1);
-        if let Err(m) = Community::parse(&cp.community) {
-            e.push(
-                format!("{cpath}.community"),
-                format!("invalid community {}, err: {m}", cp.community),
-            );
-        }
-        for (j, pfx) in cp.prefixes.iter().enumerate() {
-            let fp = format!("{cpath}.prefixes[{j}]");
-            if parse_cidr(pfx).is_none() {
-                e.cidr(&fp, pfx);
-            } else if !advertised.contains(pfx.as_str()) {
-                e.push(
-                    &fp,
-                    format!(
-                        "prefix {pfx} is advertised for community {} but it's not in the advertisement list of the neighbor",
-                        cp.community
-                    ),
-                );
-            }
-        }
     }
 
     // toReceive

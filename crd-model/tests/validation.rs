@@ -285,7 +285,7 @@ fn advertise_rules() {
     frr_fails(
         |c| n0(c).to_advertise.allowed.prefixes.push("nonsense".into()),
         &format!("{adv}.allowed.prefixes[1]"),
-        "unknown ipfamily for nonsense",
+        "trying to advertise non configured prefix nonsense",
     );
     let lp = |prefixes: &[&str], local_pref| LocalPrefPrefixes {
         prefixes: prefixes.iter().map(|s| s.to_string()).collect(),
@@ -297,12 +297,31 @@ fn advertise_rules() {
                 vec![lp(&["10.100.0.0/16"], 100), lp(&["10.100.0.0/16"], 200)]
         },
         &format!("{adv}.withLocalPref[1].prefixes[0]"),
-        "prefix 10.100.0.0/16 is configured with both local preference 100 and 200",
+        "prefix [10.100.0.0/16] is configured with both local preference 100 and 200",
     );
     frr_fails(
-        |c| n0(c).to_advertise.prefixes_with_local_pref = vec![lp(&["fd00:100::/48"], 100)],
+        |c| {
+            n0(c).to_advertise.prefixes_with_local_pref =
+                vec![lp(&["10.100.0.0/16"], 100), lp(&[], 100)]
+        },
+        &format!("{adv}.withLocalPref[1].localPref"),
+        "local preference 100 is already defined",
+    );
+    frr_fails(
+        |c| {
+            n0(c).to_advertise.prefixes_with_local_pref =
+                vec![lp(&["10.100.0.0/16", "10.100.0.0/16"], 100)]
+        },
+        &format!("{adv}.withLocalPref[0].prefixes[1]"),
+        "prefix 10.100.0.0/16 is already defined for local preference 100",
+    );
+    frr_fails(
+        |c| {
+            c.spec.bgp.routers[0].prefixes.push("10.200.0.0/16".into());
+            n0(c).to_advertise.prefixes_with_local_pref = vec![lp(&["10.200.0.0/16"], 100)];
+        },
         &format!("{adv}.withLocalPref[0].prefixes[0]"),
-        "localPref 100 associated to non existing prefix fd00:100::/48",
+        "localPref 100 associated to non existing prefix 10.200.0.0/16",
     );
     frr_fails(
         |c| n0(c).to_advertise.prefixes_with_local_pref = vec![lp(&[], 100)],
@@ -312,16 +331,50 @@ fn advertise_rules() {
     frr_fails(
         |c| n0(c).to_advertise.prefixes_with_local_pref = vec![lp(&["10.100.0.0"], 100)],
         &format!("{adv}.withLocalPref[0].prefixes[0]"),
-        "must be of type cidr",
+        "unknown ipfamily for prefix 10.100.0.0 associated to localpref 100",
     );
-    let comm = |community: &str, prefix: &str| CommunityPrefixes {
-        prefixes: vec![prefix.to_string()],
+    // a prefix of a family the session does not carry is ignored, as upstream filters by family
+    let mut c = base();
+    n0(&mut c).to_advertise.prefixes_with_local_pref = vec![lp(&["fd00:100::/48"], 100)];
+    assert_eq!(c.validate(), vec![]);
+
+    let comm = |community: &str, prefixes: &[&str]| CommunityPrefixes {
+        prefixes: prefixes.iter().map(|s| s.to_string()).collect(),
         community: community.to_string(),
     };
     frr_fails(
-        |c| n0(c).to_advertise.prefixes_with_community = vec![comm("10:100", "fd00:100::/48")],
+        |c| {
+            c.spec.bgp.routers[0].prefixes.push("10.200.0.0/16".into());
+            n0(c).to_advertise.prefixes_with_community = vec![comm("10:100", &["10.200.0.0/16"])];
+        },
         &format!("{adv}.withCommunity[0].prefixes[0]"),
-        "prefix fd00:100::/48 is advertised for community 10:100 but it's not in the advertisement list of the neighbor",
+        "prefix 10.200.0.0/16 is advertised for community 10:100 but it's not in the advertisement list of the neighbor",
+    );
+    frr_fails(
+        |c| {
+            n0(c).to_advertise.prefixes_with_community = vec![
+                comm("10:100", &["10.100.0.0/16"]),
+                comm("10:100", &["10.100.0.0/16"]),
+            ]
+        },
+        &format!("{adv}.withCommunity[1].community"),
+        "community 10:100 is already defined",
+    );
+    frr_fails(
+        |c| {
+            n0(c).to_advertise.prefixes_with_community =
+                vec![comm("large:1:2:3", &["10.100.0.0/16", "10.100.0.0/16"])]
+        },
+        &format!("{adv}.withCommunity[0].prefixes[1]"),
+        "prefix 10.100.0.0/16 is already defined for community 1:2:3",
+    );
+    frr_fails(
+        |c| {
+            n0(c).to_advertise.prefixes_with_community =
+                vec![comm("10:100", &["10.100.0.0/16", "bogus"])]
+        },
+        &format!("{adv}.withCommunity[0].prefixes"),
+        "invalid prefixes [10.100.0.0/16 bogus] for community 10:100, err: unknown ipfamily for bogus",
     );
     for (bad, why) in [
         ("12345", "invalid community format: 12345"),
@@ -340,17 +393,26 @@ fn advertise_rules() {
         ),
     ] {
         frr_fails(
-            |c| n0(c).to_advertise.prefixes_with_community = vec![comm(bad, "10.100.0.0/16")],
+            |c| n0(c).to_advertise.prefixes_with_community = vec![comm(bad, &["10.100.0.0/16"])],
             &format!("{adv}.withCommunity[0].community"),
             &format!("invalid community {bad}, err: {why}"),
         );
     }
-    // mode all: every router prefix may carry a local pref / community
+    // mode all: every router prefix of the session's families may carry a community; a
+    // dual-stack session carries the IPv6 prefix, whose community is printed FRR's way
     let mut c = base();
     n0(&mut c).to_advertise.allowed.mode = AllowMode::All;
     n0(&mut c).to_advertise.allowed.prefixes.clear();
-    n0(&mut c).to_advertise.prefixes_with_community = vec![comm("large:1:2:3", "fd00:100::/48")];
+    n0(&mut c).to_advertise.prefixes_with_community = vec![comm("large:1:2:3", &["fd00:100::/48"])];
     assert_eq!(c.validate(), vec![]);
+    n0(&mut c).dual_stack_address_family = true;
+    assert_eq!(c.validate(), vec![]);
+    n0(&mut c).to_advertise.prefixes_with_community = vec![comm("large:1:2:3", &["fd00:200::/48"])];
+    expect(
+        &c.validate(),
+        &format!("{adv}.withCommunity[0].prefixes[0]"),
+        "prefix fd00:200::/48 is advertised for community 1:2:3 but it's not in the advertisement list of the neighbor",
+    );
 
     frr_fails(
         |c| {
@@ -378,6 +440,39 @@ fn advertise_rules() {
         ipv4: "192.168.111.11".into(),
         ipv6: "fd00:111::11".into(),
     });
+    assert_eq!(c.validate(), vec![]);
+}
+
+#[test]
+fn import_rules() {
+    frr_fails(
+        |c| {
+            c.spec.bgp.routers[0]
+                .imports
+                .push(Import { vrf: "red".into() })
+        },
+        "spec.bgp.routers[0].imports[0].vrf",
+        "router 64512- imports vrf red which is not defined",
+    );
+    // a VRF defined in the same configuration may be imported, and its prefixes advertised
+    let mut c = base();
+    c.spec.bgp.routers.push(Router {
+        asn: 64512,
+        vrf: "red".into(),
+        prefixes: vec!["10.50.0.0/16".into()],
+        imports: vec![Import {
+            vrf: "default".into(),
+        }],
+        ..Default::default()
+    });
+    c.spec.bgp.routers[0]
+        .imports
+        .push(Import { vrf: "red".into() });
+    n0(&mut c)
+        .to_advertise
+        .allowed
+        .prefixes
+        .push("10.50.0.0/16".into());
     assert_eq!(c.validate(), vec![]);
 }
 
