@@ -930,3 +930,44 @@ spec:
         "bad.yaml:6: document 1, FRRConfiguration ns/bad: spec.bgp.routers[0].neighbors[0].port: Invalid value: 20000: should be less than or equal to 16384"
     );
 }
+
+#[test]
+fn route_distinguishers_and_targets_like_upstream_crd_tests() {
+    use crd_model::validate::{check_route_distinguisher as rd, check_route_target as rt};
+    for ok in [
+        "4294967295:100",
+        "100:4294967295",
+        "192.0.2.1:100",
+        "65000:1000",
+    ] {
+        assert_eq!(rd(ok), Ok(()), "{ok}");
+    }
+    for bad in [
+        "invalid",
+        "65000:abc",
+        "nocolon",
+        "abc:100",
+        "70000:70000",
+        "192.0.2.1:70000",
+    ] {
+        assert!(rd(bad).is_err(), "{bad}");
+    }
+    for ok in ["*:100", "4294967295:100", "192.0.2.1:100"] {
+        assert_eq!(rt(ok, true), Ok(()), "{ok}");
+    }
+    assert_eq!(rt("100:4294967295", false), Ok(()));
+    for (bad, import) in [
+        ("*:100", false),
+        ("nocolon", false),
+        ("nocolon", true),
+        ("65000:abc", true),
+        ("65000:abc", false),
+        ("abc:100", true),
+        ("abc:100", false),
+        ("*:abc", true),
+        ("70000:70000", true),
+        ("192.0.2.1:70000", false),
+    ] {
+        assert!(rt(bad, import).is_err(), "{bad} import={import}");
+    }
+}
