@@ -1496,3 +1496,95 @@ fn accepted_status_text() {
     );
     assert_eq!(s.conditions[0].status, crd_model::ConditionStatus::True);
 }
+
+#[test]
+fn interface_neighbors_get_ipv4_prefixes_as_upstream() {
+    // upstream picks the family from the neighbor address; an unnumbered (interface) neighbor
+    // has none and is treated as IPv4
+    let mut n = neighbor(1, "", &[]);
+    n.interface = "eth1".into();
+    let state = ClusterState {
+        route_advertisements: vec![
+            TestRA {
+                name: "ra",
+                pods: true,
+                ..Default::default()
+            }
+            .build(),
+        ],
+        frr_configurations: vec![frr(
+            "frrConfig",
+            &[],
+            &[],
+            vec![router(1, "", &[], vec![n], &[])],
+        )],
+        nodes: vec![node(
+            "node",
+            &[],
+            Some(r#"{"default":["1.1.0.0/24","fd01::/64"]}"#),
+        )],
+        ..Default::default()
+    };
+    let got = run(&state, "ra").unwrap();
+    let r = &got["ra/frrConfig/node"].spec.bgp.routers[0];
+    assert_eq!(r.prefixes, ["1.1.0.0/24", "fd01::/64"]);
+    assert_eq!(r.neighbors[0].interface, "eth1");
+    assert_eq!(r.neighbors[0].to_advertise.allowed.prefixes, ["1.1.0.0/24"]);
+}
+
+#[test]
+fn hostile_annotations_never_panic() {
+    let hostile = [
+        "",
+        "null",
+        "[]",
+        "{\"default\":null}",
+        "{\"default\":[1,2]}",
+        "{\"default\":\"::/999\"}",
+        "{\"default\":\"1.1.1.1/33\"}",
+        "{\"default\":[]}",
+        &"[".repeat(10_000),
+        "{\"default\":\"\u{0}\"}",
+    ];
+    for text in hostile {
+        for annotation in [
+            "k8s.ovn.org/node-subnets",
+            "k8s.ovn.org/node-primary-ifaddr",
+        ] {
+            let mut n = node("node", &[], Some(r#"{"default":"1.1.0.0/24"}"#));
+            n.metadata
+                .annotations
+                .insert(annotation.into(), text.to_string());
+            let state = ClusterState {
+                route_advertisements: vec![
+                    TestRA {
+                        name: "ra",
+                        pods: true,
+                        ..Default::default()
+                    }
+                    .build(),
+                ],
+                frr_configurations: vec![frr(
+                    "frrConfig",
+                    &[],
+                    &[],
+                    vec![router(1, "", &[], vec![neighbor(1, "1.0.0.100", &[])], &[])],
+                )],
+                nodes: vec![n],
+                ..Default::default()
+            };
+            match (annotation.ends_with("node-subnets"), run(&state, "ra")) {
+                // every one of these is a bad subnet annotation
+                (true, r) => assert_eq!(
+                    r.expect_err(text).reason,
+                    Reason::ConfigurationError,
+                    "{text:.40}"
+                ),
+                // the address annotation holds plain strings: shapes that decode are
+                // accepted (and match no neighbor), the rest are internal errors
+                (false, Ok(g)) => assert_eq!(g.len(), 1),
+                (false, Err(e)) => assert_eq!(e.reason, Reason::InternalError, "{e}"),
+            }
+        }
+    }
+}
