@@ -58,12 +58,12 @@
 pub mod duration;
 pub mod frrk8s;
 pub mod generate;
+#[cfg(feature = "kube")]
+pub mod kube;
 pub mod load;
 pub mod meta;
 pub mod ovnk;
 pub mod validate;
-#[cfg(feature = "kube")]
-pub mod kube;
 
 pub use duration::{Duration, DurationError};
 pub use frrk8s::{
