@@ -264,12 +264,18 @@ ip prefix-list PL seq 35 deny 203.0.113.0/24 ge 26
 ip prefix-list PL seq 40 permit 203.0.0.0/8 ge 24 le 32
 ip prefix-list PL seq 45 permit 11.0.0.0/8 ge 8
 ip prefix-list LP seq 5 permit 0.0.0.0/0 ge 30
+ip prefix-list EMPTY description no entries
 route-map IN permit 10
  match ip address prefix-list PL
 exit
 route-map IN permit 20
  match ip address prefix-list MISSING
  set weight 5
+exit
+route-map IN permit 25
+ match ip address prefix-list EMPTY
+ match origin egp
+ set weight 25
 exit
 route-map IN permit 30
  match ip address prefix-list LP
@@ -314,10 +320,14 @@ fn prefix_lists_ge_le_edges_match_frr() {
         "10.9.9.4/31",
         "0.0.0.0/0",
     ];
-    let routes: Vec<Route> = prefixes
+    let mut routes: Vec<Route> = prefixes
         .iter()
         .map(|p| route(p, &[], &[], &[], None, o))
         .collect();
+    // Denied by PL, then matched (or not) by the entry on the list without entries.
+    for p in ["12.1.0.0/16", "10.1.3.0/26", "13.0.0.0/8"] {
+        routes.push(route(p, &[], &[], &[], None, Origin::Egp));
+    }
     let Some((actual, expected)) = run("policy_diff_prefix", PREFIX_POLICY, &routes) else {
         return;
     };

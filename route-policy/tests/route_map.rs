@@ -203,3 +203,22 @@ fn ipv6_prefix_list_and_next_hop() {
     r.next_hop = Some("198.51.100.1".parse().unwrap());
     assert_eq!(apply(pol, "N", &mut r), Action::Deny);
 }
+
+#[test]
+fn address_prefix_list_without_entries_does_not_match_in_a_route_map() {
+    let pol = "ip prefix-list EMPTY description nothing here\n\
+               route-map M permit 10\n match ip address prefix-list EMPTY\n set weight 1\n\
+               route-map M permit 20\n set weight 2\n";
+    let mut r = route("10.0.0.0/8");
+    assert_eq!(apply(pol, "M", &mut r), Action::Permit);
+    assert_eq!(
+        r.weight, 2,
+        "FRR 8.4 (route-map prefix table) skips the entry"
+    );
+    let c = CompiledPolicy::new(&parse(pol).unwrap()).unwrap();
+    let p = "10.0.0.0/8".parse().unwrap();
+    assert_eq!(
+        c.apply_prefix_list(route_policy::Afi::Ipv4, "EMPTY", &p),
+        Some(Action::Permit)
+    );
+}

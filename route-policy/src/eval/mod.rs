@@ -10,8 +10,11 @@
 //!   none → permit, `on-match next` → next entry, `on-match goto N` → first entry with seq ≥ N;
 //! - an entry that does not match turns the pending result into deny, so a route that falls off
 //!   the end after `on-match next` and no further match is denied, as in FRR;
-//! - a match clause naming a list that does not exist does not match; a route map that does not
-//!   exist denies; calls nest at most 10 deep.
+//! - a match clause naming a list that does not exist does not match; nor does
+//!   `match ip(v6) address prefix-list` naming a list without entries (FRR's route-map prefix
+//!   table, on by default, never offers such an entry), although the list itself permits
+//!   everything when applied directly ([`CompiledPolicy::apply_prefix_list`]);
+//! - a route map that does not exist denies; calls nest at most 10 deep.
 
 pub mod linear;
 mod prefix_list;
@@ -254,6 +257,14 @@ impl CompiledPolicy {
             })
             .collect::<Result<_, _>>()?;
         let pl = |afi: Afi, n: &str| prefix_index.get(&(afi, n.to_string())).copied();
+        // FRR's route-map prefix table (on by default) never offers an entry whose
+        // `match ip(v6) address prefix-list` names a list without entries: it does not match.
+        let pl_addr = |afi: Afi, n: &str| {
+            policy
+                .prefix_list(afi, n)
+                .filter(|l| !l.entries.is_empty())
+                .and_then(|_| pl(afi, n))
+        };
         let maps = policy
             .route_maps
             .iter()
@@ -268,9 +279,11 @@ impl CompiledPolicy {
                             .matches
                             .iter()
                             .map(|c| match c {
-                                Match::IpAddressPrefixList(n) => CMatch::IpPrefix(pl(Afi::Ipv4, n)),
+                                Match::IpAddressPrefixList(n) => {
+                                    CMatch::IpPrefix(pl_addr(Afi::Ipv4, n))
+                                }
                                 Match::Ipv6AddressPrefixList(n) => {
-                                    CMatch::Ipv6Prefix(pl(Afi::Ipv6, n))
+                                    CMatch::Ipv6Prefix(pl_addr(Afi::Ipv6, n))
                                 }
                                 Match::IpNextHopPrefixList(n) => CMatch::NextHop(pl(Afi::Ipv4, n)),
                                 Match::Community { list, exact_match } => {
