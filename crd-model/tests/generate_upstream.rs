@@ -1588,3 +1588,100 @@ fn hostile_annotations_never_panic() {
         }
     }
 }
+
+#[test]
+fn target_vrf_default_matches_no_router_as_upstream_bug_5580() {
+    // documented as the default VRF, but upstream only treats "" as such
+    let state = ClusterState {
+        route_advertisements: vec![
+            TestRA {
+                name: "ra",
+                target_vrf: "default",
+                pods: true,
+                ..Default::default()
+            }
+            .build(),
+        ],
+        frr_configurations: vec![frr(
+            "frrConfig",
+            &[],
+            &[],
+            vec![router(1, "", &[], vec![neighbor(1, "1.0.0.100", &[])], &[])],
+        )],
+        nodes: vec![node("node", &[], Some(r#"{"default":"1.1.0.0/24"}"#))],
+        ..Default::default()
+    };
+    let e = run(&state, "ra").unwrap_err();
+    assert!(e.to_string().contains("has no VRF matching"), "{e}");
+}
+
+#[test]
+fn output_does_not_depend_on_input_order() {
+    let sel: &[(&str, &str)] = &[("selected", "true")];
+    let mut state = ClusterState {
+        route_advertisements: vec![
+            TestRA {
+                name: "ra",
+                pods: true,
+                network_selector: Some(sel),
+                selects_default: true,
+                ..Default::default()
+            }
+            .build(),
+        ],
+        networks: vec![
+            cudn("red", Topology::Layer3, "1.2.0.0/16", true),
+            cudn("green", Topology::Layer2, "1.4.0.0/16", true),
+        ],
+        frr_configurations: vec![
+            frr(
+                "b",
+                &[],
+                &[],
+                vec![router(1, "", &[], vec![neighbor(1, "1.0.0.1", &[])], &[])],
+            ),
+            frr(
+                "a",
+                &[],
+                &[],
+                vec![router(
+                    2,
+                    "",
+                    &[],
+                    vec![neighbor(2, "fd00::1", &[]), neighbor(2, "1.0.0.2", &[])],
+                    &[],
+                )],
+            ),
+        ],
+        nodes: vec![
+            node(
+                "n2",
+                &[],
+                Some(
+                    r#"{"default":["1.1.2.0/24","fd01:0:0:2::/64"],"cluster_udn_red":"1.2.2.0/24"}"#,
+                ),
+            ),
+            node(
+                "n1",
+                &[],
+                Some(
+                    r#"{"default":["1.1.1.0/24","fd01:0:0:1::/64"],"cluster_udn_red":"1.2.1.0/24"}"#,
+                ),
+            ),
+        ],
+        ..Default::default()
+    };
+    let first = generate(&state);
+    assert_eq!(
+        first.route_advertisements["ra"]
+            .result
+            .as_ref()
+            .unwrap()
+            .len(),
+        4
+    );
+    state.frr_configurations.reverse();
+    state.nodes.reverse();
+    state.networks.reverse();
+    assert_eq!(generate(&state), first);
+}
