@@ -120,7 +120,10 @@ fn bundled_scenario2_one_config_per_node_advertising_its_pod_subnet() {
         assert_eq!(router[0].neighbors.len(), 1);
         let nb = &router[0].neighbors[0];
         assert_eq!(nb.address, "192.168.111.1");
-        assert_eq!(nb.to_advertise.allowed.prefixes, std::slice::from_ref(&subnet));
+        assert_eq!(
+            nb.to_advertise.allowed.prefixes,
+            std::slice::from_ref(&subnet)
+        );
         assert_eq!(nb.to_receive.allowed.mode, crd_model::AllowMode::All);
         assert_eq!(nb.bfd_profile, "fabric-bfd");
         assert_eq!(g.spec.bgp.bfd_profiles[0].receive_interval, Some(100));
