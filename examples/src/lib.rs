@@ -2,5 +2,6 @@
 //! The logic lives in the library crates; this crate only wires them to files, sockets and CLIs.
 pub mod bfd;
 pub mod controller;
+pub mod decode;
 pub mod lab;
 pub mod speaker;
