@@ -71,6 +71,9 @@ pub enum Command {
     AdminDown(IpAddr),
     /// Re-enable it.
     AdminUp(IpAddr),
+    /// New timers for the session with this peer (a Poll Sequence carries them when Up):
+    /// desired min TX and required min RX in µs, detect multiplier.
+    SetTimers(IpAddr, u32, u32, u8),
 }
 
 struct Live {
@@ -281,6 +284,14 @@ impl Runner {
         let (peer, diag) = match cmd {
             Command::AdminDown(p) => (p, Some(Diagnostic::AdministrativelyDown)),
             Command::AdminUp(p) => (p, None),
+            Command::SetTimers(peer, tx, rx, mult) => {
+                for live in self.sessions.iter_mut().filter(|l| l.spec.peer == peer) {
+                    if let Err(e) = live.session.set_timers(tx, rx, mult) {
+                        tracing::warn!(%peer, error = %e, "BFD timers rejected");
+                    }
+                }
+                return;
+            }
         };
         for live in self.sessions.iter_mut().filter(|l| l.spec.peer == peer) {
             live.session.set_admin_down(diag);
