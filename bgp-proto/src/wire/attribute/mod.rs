@@ -160,13 +160,13 @@ pub enum PathAttribute {
 
 /// Flags (optional/transitive bits) each known attribute must carry, and the RFC 7606 action for
 /// a malformed instance.
-fn spec(type_code: u8) -> Option<(u8, Action)> {
+fn spec(type_code: u8) -> Option<(u8, Reaction)> {
     use code::*;
     const WK: u8 = flags::TRANSITIVE;
     const ON: u8 = flags::OPTIONAL;
     const OT: u8 = flags::OPTIONAL | flags::TRANSITIVE;
-    let taw = Action::TreatAsWithdraw;
-    let discard = Action::AttributeDiscard;
+    let taw = Reaction::TreatAsWithdraw;
+    let discard = Reaction::AttributeDiscard;
     Some(match type_code {
         ORIGIN | AS_PATH | NEXT_HOP | LOCAL_PREF => (WK, taw),
         ATOMIC_AGGREGATE => (WK, discard),
@@ -179,9 +179,40 @@ fn spec(type_code: u8) -> Option<(u8, Action)> {
         | OTC
         | PMSI_TUNNEL => (OT, taw),
         AIGP => (ON, discard),
-        MP_REACH_NLRI | MP_UNREACH_NLRI => (ON, Action::reset(3, 9)),
+        MP_REACH_NLRI | MP_UNREACH_NLRI => (ON, Reaction::OptionalAttributeError),
         _ => return None,
     })
+}
+
+/// [`Action`] without data, cheap to carry on the decoding fast path.
+#[derive(Clone, Copy)]
+enum Reaction {
+    TreatAsWithdraw,
+    AttributeDiscard,
+    OptionalAttributeError,
+}
+
+/// Builds the located error of a malformed attribute (off the fast path).
+#[cold]
+#[inline(never)]
+fn attr_error(
+    kind: ErrorKind,
+    at: usize,
+    reaction: Reaction,
+    attr_flags: u8,
+    type_code: u8,
+    value: &[u8],
+) -> DecodeError {
+    let action = match reaction {
+        Reaction::TreatAsWithdraw => Action::TreatAsWithdraw,
+        Reaction::AttributeDiscard => Action::AttributeDiscard,
+        Reaction::OptionalAttributeError => Action::SessionReset {
+            code: 3,
+            subcode: 9,
+            data: attr_data(attr_flags, type_code, value),
+        },
+    };
+    DecodeError::new(kind, at, action).in_attribute(type_code)
 }
 
 /// The NOTIFICATION data for an attribute error: the attribute as received.
@@ -294,16 +325,8 @@ impl PathAttribute {
             }));
             return Ok(());
         };
-        let located = |kind: ErrorKind, at: usize| {
-            let action = match &action {
-                Action::SessionReset { code, subcode, .. } => Action::SessionReset {
-                    code: *code,
-                    subcode: *subcode,
-                    data: attr_data(attr_flags, type_code, value),
-                },
-                a => a.clone(),
-            };
-            DecodeError::new(kind, at, action).in_attribute(type_code)
+        let located = move |kind: ErrorKind, at: usize| {
+            attr_error(kind, at, action, attr_flags, type_code, value)
         };
         if attr_flags & (flags::OPTIONAL | flags::TRANSITIVE) != expected {
             return Err(located(
@@ -311,7 +334,7 @@ impl PathAttribute {
                 offset,
             ));
         }
-        let len_err = || {
+        let len_err = move || {
             located(
                 ErrorKind::AttributeLength {
                     length: value.len() as u16,
@@ -319,14 +342,14 @@ impl PathAttribute {
                 offset,
             )
         };
-        let fixed = |n: usize| {
+        let fixed = move |n: usize| {
             if value.len() == n {
                 Ok(())
             } else {
                 Err(len_err())
             }
         };
-        let multiple = |n: usize| {
+        let multiple = move |n: usize| {
             if !value.is_empty() && value.len().is_multiple_of(n) {
                 Ok(())
             } else {
@@ -337,7 +360,7 @@ impl PathAttribute {
         let ip = || Ipv4Addr::new(value[0], value[1], value[2], value[3]);
         let mut r = Reader::new(value, offset + hdr, (3, 9));
         // Reader errors get the attribute's own action.
-        let relocate = |e: DecodeError| {
+        let relocate = move |e: DecodeError| {
             let at = e.offset;
             located(e.kind, at)
         };
