@@ -188,6 +188,12 @@ pub async fn run(
             keys.push((p.address, pw.clone()));
         }
     }
+    // Routes first: `Listening` then means ready to advertise them.
+    let mut rib = Rib::new(RibConfig::new(cfg.local_as, cfg.router_id));
+    for n in &cfg.announce {
+        rib.originate(Prefix::from(*n), local_attrs());
+    }
+    rib.take_changes();
     let mut listeners = Vec::new();
     for addr in &cfg.listen {
         let l =
@@ -203,11 +209,6 @@ pub async fn run(
             }
         }));
     }
-    let mut rib = Rib::new(RibConfig::new(cfg.local_as, cfg.router_id));
-    for n in &cfg.announce {
-        rib.originate(Prefix::from(*n), local_attrs());
-    }
-    rib.take_changes();
     let mut sp = Speaker {
         cfg: cfg.clone(),
         peers: Vec::new(),
@@ -677,7 +678,12 @@ impl Speaker {
                 self.flush_out(i);
             }
             SessionEvent::FamilyDisabled(f) => {
-                tracing::warn!(peer = %addr, family = %f, "family disabled after malformed MP attribute");
+                // RFC 7606 §5.3 AFI/SAFI disable: forget the family's routes from this peer.
+                let id = self.peers[i].rib_id;
+                self.rib.mark_stale(id, &[f]);
+                let removed = self.rib.sweep_stale(id, f);
+                tracing::warn!(peer = %addr, family = %f, removed, "family disabled after malformed MP attribute");
+                self.propagate();
             }
             SessionEvent::NotificationSent(n) => {
                 tracing::warn!(peer = %addr, notification = %n, "NOTIFICATION sent");
