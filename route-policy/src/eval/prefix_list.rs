@@ -22,13 +22,26 @@ const SMALL_ROOT_BITS: u32 = 8;
 /// Lists with at least this many entries get the large root.
 const LARGE_LIST: usize = 512;
 
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Slot {
     /// Child node index (0: none; the root is never a child).
     child: u32,
-    /// Candidates `cands[start..start + len]`, sorted by seq.
+    /// The lowest-seq candidate, inline to save a memory access ([`Cand::NONE`] if none).
+    first: Cand,
+    /// Further candidates `cands[start..start + len]`, sorted by seq.
     start: u32,
     len: u32,
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Slot {
+            child: 0,
+            first: Cand::NONE,
+            start: 0,
+            len: 0,
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -37,6 +50,16 @@ struct Cand {
     lo: u8,
     hi: u8,
     permit: bool,
+}
+
+impl Cand {
+    /// Matches no length (`lo > hi`).
+    const NONE: Cand = Cand {
+        seq: u32::MAX,
+        lo: u8::MAX,
+        hi: 0,
+        permit: false,
+    };
 }
 
 /// A prefix list ready for fast lookups.
@@ -156,12 +179,15 @@ impl CompiledPrefixList {
         let mut cands = Vec::new();
         let mut flatten = |(child, mut cs): TmpSlot| {
             cs.sort_by_key(|c| c.seq);
+            let first = cs.first().copied().unwrap_or(Cand::NONE);
+            let rest = cs.get(1..).unwrap_or(&[]);
             let s = Slot {
                 child,
+                first,
                 start: cands.len() as u32,
-                len: cs.len() as u32,
+                len: rest.len() as u32,
             };
-            cands.extend(cs);
+            cands.extend_from_slice(rest);
             s
         };
         let root: Vec<Slot> = root.into_iter().map(&mut flatten).collect();
@@ -206,6 +232,19 @@ impl CompiledPrefixList {
         let mut best = false;
         let mut found = false;
         let mut check = |slot: &Slot| {
+            let c = slot.first;
+            if found && c.seq >= best_seq {
+                return; // every candidate of the slot comes later
+            }
+            if u32::from(c.lo) <= len && len <= u32::from(c.hi) {
+                best_seq = c.seq;
+                best = c.permit;
+                found = true;
+                return;
+            }
+            if slot.len == 0 {
+                return;
+            }
             for c in &self.cands[slot.start as usize..(slot.start + slot.len) as usize] {
                 if found && c.seq >= best_seq {
                     break;
