@@ -2,8 +2,8 @@
 //!
 //! - [`model`]: the configuration objects ([`Policy`], [`PrefixList`], [`RouteMap`], ...), the one
 //!   model of these objects in the suite (`frr-render` renders them too).
-//! - [`parse`]: FRR configuration text to a [`Policy`], errors with line and column.
-//! - [`render`]: a [`Policy`] (or single lines) back to FRR text: FRR's canonical form, or
+//! - [`mod@parse`]: FRR configuration text to a [`Policy`], errors with line and column.
+//! - [`mod@render`]: a [`Policy`] (or single lines) back to FRR text: FRR's canonical form, or
 //!   frr-k8s's layout with [`RenderOptions::frr_k8s`].
 //! - [`eval`]: [`CompiledPolicy`] applies route maps to anything implementing [`RouteAttrs`];
 //!   prefix lists run on a multibit trie, [`eval::linear`] is the naive oracle.
