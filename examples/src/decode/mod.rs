@@ -17,6 +17,7 @@ pub mod output;
 pub mod packet;
 pub mod reassembly;
 pub mod session;
+pub mod synth;
 
 use std::fmt;
 use std::io::Read;
