@@ -13,6 +13,7 @@
 
 pub mod capture;
 pub mod framing;
+pub mod fuzzing;
 pub mod output;
 pub mod packet;
 pub mod reassembly;
