@@ -60,6 +60,50 @@ fn to_gobgp(r: &Route) -> GoBgpRoute {
     }
 }
 
+/// `gobgp global rib add` arguments for a route with extended communities (route targets only;
+/// GoBgpRoute has no field for them).
+fn gobgp_args(r: &Route) -> Vec<String> {
+    let mut a = vec!["origin".to_string(), r.origin.as_str().to_string()];
+    let path: Vec<String> = r
+        .as_path
+        .segments
+        .first()
+        .map(|s| s.asns[1..].iter().map(u32::to_string).collect())
+        .unwrap_or_default();
+    if !path.is_empty() {
+        a.extend(["aspath".to_string(), path.join(",")]);
+    }
+    if let Some(m) = r.med {
+        a.extend(["med".to_string(), m.to_string()]);
+    }
+    if !r.communities.is_empty() {
+        a.extend([
+            "community".to_string(),
+            r.communities
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        ]);
+    }
+    if !r.large_communities.is_empty() {
+        a.extend([
+            "large-community".to_string(),
+            r.large_communities
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        ]);
+    }
+    for e in &r.ext_communities {
+        let text = e.to_string(); // "rt 65000:7"
+        let (kw, v) = text.split_once(' ').expect("route target");
+        a.extend([kw.to_string(), v.to_string()]);
+    }
+    a
+}
+
 /// What FRR would see from the peer: route `prefix` with these attributes, sent by PEER_AS.
 fn route(
     prefix: &str,
@@ -200,7 +244,14 @@ fn run(
         ),
     );
     for r in routes {
-        gobgp.add_route(&to_gobgp(r));
+        if r.ext_communities.is_empty() {
+            gobgp.add_route(&to_gobgp(r));
+        } else {
+            gobgp.rib_add(
+                &r.prefix.to_string(),
+                &gobgp_args(r).iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+        }
     }
     let config = format!(
         "frr defaults traditional\n\
@@ -333,7 +384,7 @@ fn prefix_lists_ge_le_edges_match_frr() {
     };
     assert!(
         expected.len() >= 15 && expected.len() < routes.len(),
-        "scenario covers permits and denies"
+        "scenario covers permits and denies: {expected:?}"
     );
     assert_same(&actual, &expected);
 }
@@ -470,7 +521,75 @@ fn communities_as_path_sets_and_flow_control_match_frr() {
     };
     assert!(
         expected.len() >= 8 && expected.len() < routes.len(),
-        "scenario covers permits and denies"
+        "scenario covers permits and denies: {expected:?}"
+    );
+    assert_same(&actual, &expected);
+}
+
+const EXT_POLICY: &str = "\
+bgp community-list expanded EMPTYC seq 5 permit ^$
+bgp extcommunity-list standard EC seq 5 permit rt 65000:7
+bgp extcommunity-list expanded ECX seq 5 permit RT:65001:[0-9]+
+bgp large-community-list expanded LX seq 5 permit ^64512:5:
+bgp large-community-list standard LDEL seq 5 permit 64512:9:9
+route-map IN permit 10
+ match extcommunity EC
+ set weight 10
+exit
+route-map IN permit 20
+ match extcommunity ECX
+ set local-preference 20
+exit
+route-map IN permit 30
+ match large-community LX
+ set large-comm-list LDEL delete
+ set metric 30
+exit
+route-map IN permit 40
+ match peer 192.168.111.11
+ match metric 40
+ set ip next-hop peer-address
+ set origin igp
+ set weight 40
+exit
+route-map IN permit 50
+ match community EMPTYC
+ match origin incomplete
+ set community 65000:50 65000:51
+exit
+";
+
+#[test]
+fn ext_and_large_lists_peer_and_empty_communities_match_frr() {
+    use Origin::*;
+    let rt = |a: u16, v: u32| route_policy::ExtCommunity::route_target_as2(a, v);
+    let mut routes = vec![
+        route("30.0.1.0/24", &[], &[], &[], None, Igp),
+        route("30.0.2.0/24", &[], &[], &[], None, Igp),
+        route("30.0.3.0/24", &[], &[], &[], None, Igp),
+        route(
+            "30.0.4.0/24",
+            &[],
+            &[],
+            &["64512:5:1", "64512:9:9", "1:1:1"],
+            Some(3),
+            Igp,
+        ),
+        route("30.0.5.0/24", &[], &[], &["64512:9:9"], None, Igp),
+        route("30.0.6.0/24", &[65001], &[], &[], Some(40), Egp),
+        route("30.0.7.0/24", &[], &[], &[], Some(41), Incomplete),
+        route("30.0.8.0/24", &[], &["65000:1"], &[], None, Incomplete),
+        route("30.0.9.0/24", &[], &[], &[], None, Egp),
+    ];
+    routes[0].ext_communities = vec![rt(65000, 7)];
+    routes[1].ext_communities = vec![rt(65001, 12), rt(65000, 8)];
+    routes[2].ext_communities = vec![rt(65002, 1)];
+    let Some((actual, expected)) = run("policy_diff_ext", EXT_POLICY, &routes) else {
+        return;
+    };
+    assert!(
+        expected.len() >= 4 && expected.len() < routes.len(),
+        "scenario covers permits and denies: {expected:?}"
     );
     assert_same(&actual, &expected);
 }
