@@ -20,6 +20,29 @@ const FRR_AS: u32 = 64500;
 const PEER_AS: u32 = 64512;
 const FRR_ADDR: &str = "192.168.111.1";
 const PEER_ADDR: &str = "192.168.111.11";
+const FRR_ADDR6: &str = "fd00:111::1";
+const PEER_ADDR6: &str = "fd00:111::11";
+
+/// Session addresses and family of one scenario (picked from its routes' family).
+struct Family {
+    afi: &'static str,
+    frr: &'static str,
+    peer: &'static str,
+    len: u8,
+}
+
+const V4: Family = Family {
+    afi: "ipv4",
+    frr: FRR_ADDR,
+    peer: PEER_ADDR,
+    len: 24,
+};
+const V6: Family = Family {
+    afi: "ipv6",
+    frr: FRR_ADDR6,
+    peer: PEER_ADDR6,
+    len: 64,
+};
 
 /// The attributes compared between FRR and our evaluator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,8 +148,13 @@ fn route(
         .collect();
     r.med = med;
     r.origin = origin;
-    r.next_hop = Some(PEER_ADDR.parse::<IpAddr>().unwrap());
-    r.peer = Some(PEER_ADDR.parse::<IpAddr>().unwrap());
+    let peer = if prefix.contains(':') {
+        PEER_ADDR6
+    } else {
+        PEER_ADDR
+    };
+    r.next_hop = Some(peer.parse::<IpAddr>().unwrap());
+    r.peer = Some(peer.parse::<IpAddr>().unwrap());
     r.peer_asn = Some(PEER_AS);
     r
 }
@@ -187,8 +215,8 @@ fn frr_outcome(frr: &FrrRouter, prefix: &str) -> Option<Outcome> {
     })
 }
 
-fn frr_table(frr: &FrrRouter) -> BTreeMap<String, Outcome> {
-    let table = frr.bgp_routes_json("ipv4");
+fn frr_table(frr: &FrrRouter, fam: &Family) -> BTreeMap<String, Outcome> {
+    let table = frr.bgp_routes_json(fam.afi);
     let mut out = BTreeMap::new();
     if let Some(routes) = table["routes"].as_object() {
         for prefix in routes.keys() {
@@ -200,9 +228,10 @@ fn frr_table(frr: &FrrRouter) -> BTreeMap<String, Outcome> {
     out
 }
 
-fn received_count(frr: &FrrRouter) -> usize {
+fn received_count(frr: &FrrRouter, fam: &Family) -> usize {
     let v = frr.vtysh_json(&format!(
-        "show bgp ipv4 unicast neighbors {PEER_ADDR} received-routes json"
+        "show bgp {} unicast neighbors {} received-routes json",
+        fam.afi, fam.peer
     ));
     v["receivedRoutes"].as_object().map_or(0, |m| m.len())
 }
@@ -214,12 +243,18 @@ fn run(
     policy_text: &str,
     routes: &[Route],
 ) -> Option<(BTreeMap<String, Outcome>, BTreeMap<String, Outcome>)> {
+    let fam = if routes.iter().all(|r| matches!(r.prefix, IpNet::V6(_))) {
+        &V6
+    } else {
+        &V4
+    };
+    let (frr_addr, peer_addr, afi) = (fam.frr, fam.peer, fam.afi);
     let lab = Lab::new(test, &[Need::Frr, Need::GoBgp])?;
     let fabric = lab.netns("fabric");
     let node = lab.netns("node");
     lab.link(&fabric, "eth0", &node, "eth0");
-    fabric.addr_add("eth0", &format!("{FRR_ADDR}/24"));
-    node.addr_add("eth0", &format!("{PEER_ADDR}/24"));
+    fabric.addr_add("eth0", &format!("{}/{}", fam.frr, fam.len));
+    node.addr_add("eth0", &format!("{}/{}", fam.peer, fam.len));
 
     let gobgp = GoBgp::start(
         &node,
@@ -228,18 +263,18 @@ fn run(
 [global.config]
   as = {PEER_AS}
   router-id = "{PEER_ADDR}"
-  local-address-list = ["{PEER_ADDR}"]
+  local-address-list = ["{peer_addr}"]
 [[neighbors]]
   [neighbors.config]
-    neighbor-address = "{FRR_ADDR}"
+    neighbor-address = "{frr_addr}"
     peer-as = {FRR_AS}
   [neighbors.transport.config]
-    local-address = "{PEER_ADDR}"
+    local-address = "{peer_addr}"
   [neighbors.timers.config]
     connect-retry = 1
   [[neighbors.afi-safis]]
     [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
+      afi-safi-name = "{afi}-unicast"
 "#
         ),
     );
@@ -260,25 +295,26 @@ fn run(
          router bgp {FRR_AS}\n \
          bgp router-id {FRR_ADDR}\n \
          no bgp ebgp-requires-policy\n \
-         neighbor {PEER_ADDR} remote-as {PEER_AS}\n \
-         neighbor {PEER_ADDR} timers connect 1\n \
-         address-family ipv4 unicast\n  \
-         neighbor {PEER_ADDR} soft-reconfiguration inbound\n  \
-         neighbor {PEER_ADDR} route-map IN in\n \
+         neighbor {peer_addr} remote-as {PEER_AS}\n \
+         neighbor {peer_addr} timers connect 1\n \
+         address-family {afi} unicast\n  \
+         neighbor {peer_addr} activate\n  \
+         neighbor {peer_addr} soft-reconfiguration inbound\n  \
+         neighbor {peer_addr} route-map IN in\n \
          exit-address-family\n\
          exit\n"
     );
     let frr = FrrRouter::start(&fabric, &[FrrDaemon::Zebra, FrrDaemon::Bgpd], &config);
-    frr.wait_bgp_established(PEER_ADDR, T);
+    frr.wait_bgp_established(peer_addr, T);
     assert!(
-        wait_until(T, || received_count(&frr) == routes.len()),
+        wait_until(T, || received_count(&frr, fam) == routes.len()),
         "FRR received {} of {} routes",
-        received_count(&frr),
+        received_count(&frr, fam),
         routes.len()
     );
     // Inbound policy runs as each UPDATE is processed; give bgpd a moment to finish the batch.
     std::thread::sleep(Duration::from_millis(500));
-    let actual = frr_table(&frr);
+    let actual = frr_table(&frr, fam);
     Some((actual, predicted(policy_text, routes)))
 }
 
@@ -589,6 +625,67 @@ fn ext_and_large_lists_peer_and_empty_communities_match_frr() {
     };
     assert!(
         expected.len() >= 4 && expected.len() < routes.len(),
+        "scenario covers permits and denies: {expected:?}"
+    );
+    assert_same(&actual, &expected);
+}
+
+const V6_POLICY: &str = "\
+ipv6 prefix-list P6 seq 5 deny 2001:db8:1::/48 ge 56 le 60
+ipv6 prefix-list P6 seq 10 permit 2001:db8::/32 le 48
+ipv6 prefix-list P6 seq 15 permit 2001:db8:8000::/33 ge 64
+ipv6 prefix-list P6 seq 20 permit fd00:abcd::/32
+bgp community-list standard C6 seq 5 permit 65000:6
+route-map IN permit 10
+ match ipv6 address prefix-list P6
+ match community C6
+ set ipv6 next-hop global fd00:111::99
+ set local-preference 66
+exit
+route-map IN permit 20
+ match ipv6 address prefix-list P6
+ set metric +6
+exit
+route-map IN permit 30
+ match ip address prefix-list NONE4
+exit
+";
+
+#[test]
+fn ipv6_prefix_lists_and_next_hop_match_frr() {
+    use Origin::*;
+    let prefixes = [
+        "2001:db8::/32",
+        "2001:db8:2::/48",
+        "2001:db8:2::/49",
+        "2001:db8:1::/56",
+        "2001:db8:1::/61",
+        "2001:db8:1::/48",
+        "2001:db8:8000::/64",
+        "2001:db8:8000::/63",
+        "2001:db8:ffff::/128",
+        "fd00:abcd::/32",
+        "fd00:abcd::/33",
+        "2001:db9::/32",
+        "::/0",
+    ];
+    let mut routes: Vec<Route> = prefixes
+        .iter()
+        .map(|p| route(p, &[], &[], &[], None, Igp))
+        .collect();
+    routes.push(route(
+        "2001:db8:3::/48",
+        &[],
+        &["65000:6"],
+        &[],
+        Some(1),
+        Igp,
+    ));
+    let Some((actual, expected)) = run("policy_diff_v6", V6_POLICY, &routes) else {
+        return;
+    };
+    assert!(
+        expected.len() >= 5 && expected.len() < routes.len(),
         "scenario covers permits and denies: {expected:?}"
     );
     assert_same(&actual, &expected);
