@@ -2,7 +2,9 @@
 # Full-table scale check: one sender (our bgp-speaker, originating N IPv4 /24s from a file)
 # feeds N prefixes to (1) our bgp-speaker and (2) FRR 8.4 bgpd, each in its own network
 # namespace pair. Reports, for each receiver, the time from Established to holding all N
-# prefixes, and its peak resident memory (VmHWM), then the ratios.
+# prefixes (from the sender's Established event to the receiver's End-of-RIB for ours, to
+# `pfxRcd == N` polled with vtysh for FRR, ~50 ms resolution), and its peak resident memory
+# (VmHWM), then the ratios.
 #
 #   sudo examples/scripts/bgp-scale.sh [N]        # N defaults to 1000000
 #
@@ -23,6 +25,7 @@ TAG="bs$$"
 NS_S="$TAG-snd"
 NS_R="$TAG-rcv"
 WORK=$(mktemp -d /tmp/bgp-scale.XXXXXX)
+chmod 755 "$WORK"   # bgpd runs as user frr
 PIDS=()
 
 cleanup() {
@@ -93,7 +96,8 @@ while ! grep -q "\"end_of_rib\",\"peer\":\"10.99.0.1\",\"family\":\"ipv4-unicast
 done
 OURS_PID=$(ip netns pids "$NS_R" | while read -r p; do [ "$(readlink /proc/$p/exe)" = "$(readlink -f "$BIN")" ] && echo "$p"; done | head -1)
 OURS_HWM=$(hwm_kib "$OURS_PID")
-t0=$(grep '"established"' "$RLOG" | head -1 | cut -d' ' -f1)
+# Both receivers are timed from the sender's Established (same clock, same sender).
+t0=$(grep '"established"' "$WORK/sender1.log" | head -1 | cut -d' ' -f1)
 t1=$(grep '"end_of_rib"' "$RLOG" | grep ipv4 | head -1 | cut -d' ' -f1)
 OURS_T=$(python3 -c "print(f'{$t1 - $t0:.3f}')")
 echo "bgp-scale: bgp-speaker: $N prefixes in ${OURS_T} s, VmHWM ${OURS_HWM} KiB"
@@ -127,14 +131,14 @@ try:
 except Exception:
     print("? 0")'; }
 deadline=$(( $(date +%s) + 600 ))
-t0=""
 while :; do
 	read -r state pfx < <(summary)
-	if [ -z "$t0" ] && [ "$state" = Established ]; then t0=$(now); fi
+	[ -n "${DEBUG:-}" ] && echo "$(now) $state $pfx" >&2
 	[ "$pfx" = "$N" ] && { t1=$(now); break; }
 	[ "$(date +%s)" -lt "$deadline" ] || { echo "bgp-scale: FRR got $pfx of $N" >&2; tail "$FRR/bgpd.log" >&2; exit 1; }
-	sleep 0.1
+	sleep 0.02
 done
+t0=$(grep '"established"' "$WORK/sender2.log" | head -1 | cut -d' ' -f1)
 FRR_HWM=$(hwm_kib "$BGPD")
 FRR_T=$(python3 -c "print(f'{$t1 - $t0:.3f}')")
 echo "bgp-scale: FRR bgpd:    $N prefixes in ${FRR_T} s, VmHWM ${FRR_HWM} KiB"
