@@ -10,7 +10,7 @@ use frr_render::convert::SelectorIndex;
 use frr_render::render;
 
 mod cluster_gen;
-use cluster_gen::{cluster, render_cluster};
+use cluster_gen::{cluster, render_cluster, render_cluster_parallel};
 
 fn bench_cluster(c: &mut Criterion) {
     let mut g = c.benchmark_group("cluster_validate_merge_render");
@@ -32,6 +32,21 @@ fn bench_cluster(c: &mut Criterion) {
             b.iter(|| black_box(render_cluster(black_box(&configs), black_box(&nodes))))
         });
     }
+    // All cores (nodes are independent): what a controller rendering every node would do.
+    let (configs, nodes) = cluster(5000);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    g.throughput(Throughput::Elements(5000));
+    g.bench_function(BenchmarkId::new("parallel", 5000), |b| {
+        b.iter(|| {
+            black_box(render_cluster_parallel(
+                black_box(&configs),
+                black_box(&nodes),
+                threads,
+            ))
+        })
+    });
     g.finish();
 }
 

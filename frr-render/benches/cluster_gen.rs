@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crd_model::FRRConfiguration;
-use frr_render::convert::{NodeContext, SelectorIndex};
+use frr_render::convert::{NodeContext, SelectorIndex, render_nodes};
 use frr_render::render;
 use serde_json::json;
 
@@ -93,4 +93,16 @@ pub fn render_cluster(configs: &[FRRConfiguration], nodes: &[NodeContext]) -> us
         bytes += render(&conv.config).len();
     }
     bytes
+}
+
+/// The same on `threads` threads.
+pub fn render_cluster_parallel(
+    configs: &[FRRConfiguration],
+    nodes: &[NodeContext],
+    threads: usize,
+) -> usize {
+    render_nodes(nodes, configs, &[], threads)
+        .into_iter()
+        .map(|r| r.expect("valid cluster").1.len())
+        .sum()
 }

@@ -40,8 +40,15 @@ fn main() {
                 best = (cpu, wall, bytes);
             }
         }
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let w0 = Instant::now();
+        let par_bytes = cluster_gen::render_cluster_parallel(&configs, &nodes, threads);
+        let par_wall = w0.elapsed().as_secs_f64();
+        assert_eq!(par_bytes, best.2, "parallel rendering gives the same text");
         println!(
-            "{n} nodes: cpu {:.3} s ({:.0} µs/node), wall {:.3} s, {} MiB of config",
+            "{n} nodes: {threads} threads wall {par_wall:.3} s; sequential cpu {:.3} s ({:.0} µs/node), wall {:.3} s, {} MiB of config",
             best.0,
             best.0 * 1e6 / n as f64,
             best.1,

@@ -246,6 +246,38 @@ impl<'a> SelectorIndex<'a> {
     }
 }
 
+/// [`node_config`] and [`render`](crate::render()) for many nodes at once, spread over `threads`
+/// threads (nodes are independent). Results are in the order of `nodes`.
+pub fn render_nodes(
+    nodes: &[NodeContext],
+    configs: &[FRRConfiguration],
+    secrets: &[Secret],
+    threads: usize,
+) -> Vec<Result<(Conversion, String), ConversionError>> {
+    let index = SelectorIndex::new(configs);
+    let one = |n: &NodeContext| {
+        index.node_config(n, secrets).map(|c| {
+            let text = crate::render::render(&c.config);
+            (c, text)
+        })
+    };
+    let threads = threads.clamp(1, nodes.len().max(1));
+    if threads == 1 {
+        return nodes.iter().map(one).collect();
+    }
+    let chunk = nodes.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = nodes
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
 /// Selects, validates, converts and merges everything that applies to one node.
 ///
 /// The objects are taken in (namespace, name) order, as listed by the Kubernetes API; the

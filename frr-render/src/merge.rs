@@ -70,8 +70,12 @@ pub fn merge_routers(r: &mut RouterConfig, other: RouterConfig) -> Result<(), Me
 /// the text order of Go's `sets.List` once, at the end, instead of formatting every prefix at
 /// every merge step.
 fn sorted_union(a: &[IpNet], b: &[IpNet]) -> Vec<IpNet> {
-    let set: BTreeSet<IpNet> = a.iter().chain(b).copied().collect();
-    set.into_iter().collect()
+    let mut v: Vec<IpNet> = Vec::with_capacity(a.len() + b.len());
+    v.extend_from_slice(a);
+    v.extend_from_slice(b);
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// Sorts prefixes by their text, as Go sorts the strings of a set.
@@ -139,13 +143,21 @@ pub fn normalize_router(r: &mut RouterConfig) -> Result<(), MergeError> {
         }
     }
     for n in merged.values_mut() {
-        let addr = n.addr.map(|a| a.to_string()).unwrap_or_default();
-        n.outgoing = merge_allowed_out(&n.outgoing, &n.outgoing).map_err(|e| {
-            MergeError(format!(
-                "could not merge outgoing for neighbor {addr} vrf {}, err: {e}",
-                n.vrf_name
-            ))
-        })?;
+        if n.outgoing.local_pref_prefixes_modifiers.is_empty()
+            && n.outgoing.community_prefixes_modifiers.is_empty()
+        {
+            // Nothing to check: the self-merge only deduplicates the prefix sets.
+            n.outgoing.prefixes_v4 = sorted_union(&n.outgoing.prefixes_v4, &[]);
+            n.outgoing.prefixes_v6 = sorted_union(&n.outgoing.prefixes_v6, &[]);
+        } else {
+            let addr = n.addr.map(|a| a.to_string()).unwrap_or_default();
+            n.outgoing = merge_allowed_out(&n.outgoing, &n.outgoing).map_err(|e| {
+                MergeError(format!(
+                    "could not merge outgoing for neighbor {addr} vrf {}, err: {e}",
+                    n.vrf_name
+                ))
+            })?;
+        }
         n.incoming = merge_allowed_in(&n.incoming, &n.incoming);
         n.address_families.sort_unstable();
         n.address_families.dedup();

@@ -1029,3 +1029,27 @@ fn merged_prefixes_sorted_as_text_not_numerically() {
         ["2001:db8:10::/48", "2001:db8:9::/48"]
     );
 }
+
+#[test]
+fn render_nodes_parallel_equals_sequential() {
+    use frr_render::convert::render_nodes;
+    let mut all = demo_advertise(1);
+    all.push(demo_advertise(2).swap_remove(1));
+    all.push(demo_advertise(3).swap_remove(1));
+    let nodes: Vec<_> = (1..=3)
+        .map(|i| {
+            node(
+                &format!("node{i}"),
+                &[("kubernetes.io/hostname", &format!("node{i}"))],
+            )
+        })
+        .collect();
+    let seq = render_nodes(&nodes, &all, &[], 1);
+    let par = render_nodes(&nodes, &all, &[], 2);
+    assert_eq!(seq.len(), 3);
+    for (i, (a, b)) in seq.iter().zip(&par).enumerate() {
+        let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+        assert_eq!(a.1, b.1);
+        assert!(a.1.contains(&format!("permit 10.100.{}.0/24", i + 1)));
+    }
+}
