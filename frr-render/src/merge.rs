@@ -108,16 +108,29 @@ pub fn finalize_order(config: &mut Config) {
         all.sort_unstable();
         all.dedup();
         sort_like_go(&mut all);
-        // Rank of each prefix in text order, found by binary search in numeric order.
-        let mut rank: Vec<(IpNet, usize)> =
-            all.into_iter().enumerate().map(|(i, p)| (p, i)).collect();
+        // Rank of each prefix in text order, found once per element by binary search in
+        // numeric order; lists are then sorted by rank (integers).
+        let mut rank: Vec<(IpNet, usize)> = all
+            .iter()
+            .copied()
+            .enumerate()
+            .map(|(i, p)| (p, i))
+            .collect();
         rank.sort_unstable();
-        let rank_of = |p: &IpNet| {
-            rank.binary_search_by(|(q, _)| q.cmp(p))
-                .map(|i| rank[i].1)
-                .unwrap_or(usize::MAX)
+        let by_rank = |v: &mut Vec<IpNet>| {
+            let mut ranks: Vec<usize> = v
+                .iter()
+                .map(|p| {
+                    rank.binary_search_by(|(q, _)| q.cmp(p))
+                        .map(|i| rank[i].1)
+                        .unwrap_or(usize::MAX)
+                })
+                .collect();
+            ranks.sort_unstable();
+            for (slot, r) in v.iter_mut().zip(ranks) {
+                *slot = all[r];
+            }
         };
-        let by_rank = |v: &mut Vec<IpNet>| v.sort_unstable_by_key(rank_of);
         by_rank(&mut r.ipv4_prefixes);
         by_rank(&mut r.ipv6_prefixes);
         for n in &mut r.neighbors {
