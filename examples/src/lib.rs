@@ -5,4 +5,5 @@ pub mod bfd;
 pub mod controller;
 pub mod decode;
 pub mod lab;
+pub mod native;
 pub mod speaker;
