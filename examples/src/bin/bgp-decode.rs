@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use examples::decode::output::{Summary, event_json};
+use examples::decode::output::{Summary, event_line};
 use examples::decode::{Event, Options, decode_path};
 
 /// Decode BGP messages from packet captures or raw message dumps, one JSON object per message.
@@ -75,7 +75,7 @@ fn main() -> ExitCode {
                 failed = true;
             }
             if !args.summary && !broken_pipe {
-                let line = event_json(&ev, args.hex);
+                let line = event_line(&ev, args.hex);
                 if writeln!(out, "{line}").is_err() {
                     broken_pipe = true;
                 }

@@ -6,27 +6,7 @@ use bgp_proto::{DecodeError, Message};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{Event, Location, Problem};
-
-fn location(at: &Location, o: &mut Map<String, Value>) {
-    o.insert("file".into(), json!(at.file));
-    if let Some(s) = &at.session {
-        o.insert("session".into(), json!(s));
-    }
-    if let Some(d) = at.direction {
-        o.insert("direction".into(), json!(d.to_string()));
-    }
-    if let Some(s) = at.src {
-        o.insert("src".into(), json!(s.to_string()));
-    }
-    if let Some(n) = at.frame {
-        o.insert("frame".into(), json!(n));
-    }
-    if let Some(t) = at.timestamp {
-        o.insert("timestamp".into(), json!(t));
-    }
-    o.insert("offset".into(), json!(at.offset));
-}
+use super::{Event, Problem};
 
 /// The message type as the RFCs name it.
 pub fn type_name(m: &Message) -> &'static str {
@@ -54,69 +34,112 @@ pub fn decode_error_json(e: &DecodeError) -> Value {
     Value::Object(o)
 }
 
-/// One JSON object for `ev`; `hex` adds the raw message bytes.
-pub fn event_json(ev: &Event, hex: bool) -> Value {
-    let mut o = Map::new();
+/// One output line, fields in reading order (where, what, then the details).
+#[derive(Serialize, Default)]
+struct Line<'a> {
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    direction: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    src: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frame: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<f64>,
+    offset: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_of_rib: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rfc7606: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    have: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    need: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hex: Option<String>,
+}
+
+fn line<'a>(ev: &'a Event, hex: bool) -> Line<'a> {
+    let at = ev.location();
+    let mut l = Line {
+        file: &at.file,
+        session: at.session.as_deref(),
+        direction: at.direction.map(|d| d.to_string()),
+        src: at.src.map(|s| s.to_string()),
+        frame: at.frame,
+        timestamp: at.timestamp,
+        offset: at.offset,
+        ..Default::default()
+    };
     match ev {
-        Event::Message {
-            at, raw, decoded, ..
-        } => {
-            location(at, &mut o);
-            o.insert("type".into(), json!(type_name(&decoded.message)));
-            o.insert("length".into(), json!(decoded.length));
+        Event::Message { raw, decoded, .. } => {
+            l.kind = type_name(&decoded.message);
+            l.length = Some(decoded.length);
             // The variant's contents (every decoded field) without the enum wrapper.
-            let body = match serde_json::to_value(&decoded.message) {
+            l.message = match serde_json::to_value(&decoded.message) {
                 Ok(Value::Object(m)) if m.len() == 1 => m.into_iter().next().map(|(_, v)| v),
                 Ok(_) => None,
                 Err(e) => Some(json!({ "serialize_error": e.to_string() })),
             };
-            if let Some(b) = body {
-                o.insert("message".into(), b);
-            }
-            if let Message::Update(u) = &decoded.message
-                && let Some(f) = u.end_of_rib()
-            {
-                o.insert("end_of_rib".into(), json!(f.to_string()));
+            if let Message::Update(u) = &decoded.message {
+                l.end_of_rib = u.end_of_rib().map(|f| f.to_string());
             }
             if !decoded.errors.is_empty() {
-                o.insert(
-                    "rfc7606".into(),
-                    Value::Array(decoded.errors.iter().map(decode_error_json).collect()),
-                );
+                l.rfc7606 = Some(decoded.errors.iter().map(decode_error_json).collect());
             }
             if hex {
-                o.insert("hex".into(), json!(to_hex(raw)));
+                l.hex = Some(to_hex(raw));
             }
         }
-        Event::Error { at, problem } => {
-            location(at, &mut o);
-            o.insert("type".into(), json!("error"));
-            o.insert("error".into(), json!(problem.to_string()));
+        Event::Error { problem, .. } => {
+            l.kind = "error";
+            l.error = Some(problem.to_string());
             if let Problem::Malformed(e) = problem {
-                o.insert("detail".into(), decode_error_json(e));
+                l.detail = Some(decode_error_json(e));
             }
         }
         Event::Unfinished {
-            at,
-            have,
-            need,
-            reason,
+            have, need, reason, ..
         } => {
-            location(at, &mut o);
-            o.insert("type".into(), json!("unfinished"));
-            o.insert("have".into(), json!(have));
-            if let Some(n) = need {
-                o.insert("need".into(), json!(n));
-            }
-            o.insert("reason".into(), json!(reason));
+            l.kind = "unfinished";
+            l.have = Some(*have);
+            l.need = *need;
+            l.reason = Some(reason);
         }
-        Event::Skipped { at, len } => {
-            location(at, &mut o);
-            o.insert("type".into(), json!("skipped"));
-            o.insert("bytes".into(), json!(len));
+        Event::Skipped { len, .. } => {
+            l.kind = "skipped";
+            l.bytes = Some(*len);
         }
     }
-    Value::Object(o)
+    l
+}
+
+/// One JSON line for `ev`; `hex` adds the raw message bytes.
+pub fn event_line(ev: &Event, hex: bool) -> String {
+    serde_json::to_string(&line(ev, hex)).unwrap_or_else(|e| {
+        json!({ "file": ev.location().file, "type": "error", "error": e.to_string() }).to_string()
+    })
+}
+
+/// The same as a JSON value.
+pub fn event_json(ev: &Event, hex: bool) -> Value {
+    serde_json::to_value(line(ev, hex)).unwrap_or(Value::Null)
 }
 
 fn to_hex(b: &[u8]) -> String {
