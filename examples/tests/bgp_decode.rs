@@ -618,3 +618,75 @@ fn command_line_lines_summary_and_help() {
     assert_eq!(bgp_decode(&["/nonexistent.pcap"]).status.code(), Some(2));
     assert_eq!(bgp_decode(&[]).status.code(), Some(2));
 }
+
+fn keepalive() -> Vec<u8> {
+    [vec![0xff; 16], vec![0, 19, 4]].concat()
+}
+
+#[test]
+fn a_lost_segment_is_a_located_gap_and_decoding_resumes() {
+    use examples::decode::synth::{Conversation, pcap};
+    let mut c = Conversation::new(
+        "192.0.2.1:40000".parse().unwrap(),
+        "192.0.2.2:179".parse().unwrap(),
+    );
+    c.send(true, &keepalive());
+    c.send(true, &keepalive()[..7]);
+    c.send(true, &[&keepalive()[7..], &keepalive()[..]].concat());
+    let mut frames = c.frames().to_vec();
+    frames.remove(4); // the 7 bytes starting the second KEEPALIVE
+    let evs = decode_bytes("gap.pcap", &pcap(&frames), &Options::default());
+    let gap = evs
+        .iter()
+        .find_map(|e| match e {
+            Event::Error {
+                at,
+                problem: Problem::Gap { len },
+            } => Some((at.clone(), *len)),
+            _ => None,
+        })
+        .expect("gap error");
+    assert_eq!((gap.0.offset, gap.1), (19, 7));
+    assert_eq!(
+        gap.0.session.as_deref(),
+        Some("192.0.2.1:40000->192.0.2.2:179")
+    );
+    let msgs: Vec<u64> = evs
+        .iter()
+        .filter_map(|e| match e {
+            Event::Message { at, .. } => Some(at.offset),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(msgs, vec![0, 38], "the KEEPALIVE after the cut one decodes");
+}
+
+#[test]
+fn many_sessions_stay_within_the_session_bound() {
+    use examples::decode::session::MAX_SESSIONS;
+    use examples::decode::synth::{Conversation, pcap};
+    let mut frames = Vec::new();
+    let n = MAX_SESSIONS + 200;
+    for i in 0..n {
+        let mut c = Conversation::new(
+            format!("10.{}.{}.1:40000", i / 256, i % 256)
+                .parse()
+                .unwrap(),
+            "192.0.2.2:179".parse().unwrap(),
+        );
+        c.send(true, &keepalive()[..10]); // every session stops inside a message
+        frames.extend_from_slice(c.frames());
+    }
+    let evs = decode_bytes("many.pcap", &pcap(&frames), &Options::default());
+    let unfinished: Vec<_> = evs
+        .iter()
+        .filter_map(|e| match e {
+            Event::Unfinished { reason, .. } => Some(*reason),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(unfinished.len(), n);
+    let evicted = unfinished.iter().filter(|r| r.contains("evicted")).count();
+    assert_eq!(evicted, n - MAX_SESSIONS);
+    assert!(evs.iter().all(|e| !e.is_failure()));
+}
