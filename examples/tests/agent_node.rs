@@ -58,6 +58,7 @@ fn agent_follows_deletes_restores_and_keeps_last_good() {
         status_file: Some(status.clone()),
         status_interval: Duration::from_millis(200),
         once: false,
+        native: false,
     };
     let (stop_tx, stop_rx) = mpsc::channel();
     let agent = std::thread::spawn(move || run(&opts, Some(stop_rx)));

@@ -123,6 +123,11 @@ impl Topology {
     /// Builds the namespaces, starts the fabric and the nodes' FRR, and a node agent per node
     /// watching a copy of `scenario`'s manifests.
     fn start(test: &str, scenario: &str, ibgp: bool) -> Option<Topology> {
+        Topology::start_mode(test, scenario, ibgp, false)
+    }
+
+    /// `native`: no FRR on the nodes; the agents run `--speaker native`.
+    fn start_mode(test: &str, scenario: &str, ibgp: bool, native: bool) -> Option<Topology> {
         let lab = Lab::new(test, &needs())?;
         let fabric = lab.netns("fabric");
         let server = lab.netns("server");
@@ -166,36 +171,48 @@ impl Topology {
         let mut agents = Vec::new();
         for (i, node) in nodes.iter().enumerate() {
             let name = format!("node{}", i + 1);
-            let frr = FrrRouter::start(
-                node,
-                FrrDaemon::ALL,
-                &format!("frr defaults traditional\nhostname {name}\n"),
-            );
             let out = lab.dir().join(format!("{name}-agent/frr.conf"));
             let status = lab.dir().join(format!("{name}-agent/status.json"));
-            let vty = frr.dir().display().to_string();
-            agents.push(node.spawn(
-                "node-agent",
-                &[
-                    AGENT,
-                    "--node",
-                    &name,
-                    "--manifests",
-                    &manifests.display().to_string(),
-                    "--out",
-                    &out.display().to_string(),
-                    "--reload",
-                    "--vty-socket-dir",
-                    &vty,
-                    "--debounce-ms",
-                    "200",
-                    "--status",
-                    &status.display().to_string(),
-                    "--status-interval-ms",
-                    "500",
-                ],
-            ));
-            node_frrs.push(frr);
+            let (out, status, dir) = (
+                out.display().to_string(),
+                status.display().to_string(),
+                manifests.display().to_string(),
+            );
+            let mut args: Vec<String> = [
+                AGENT,
+                "--node",
+                &name,
+                "--manifests",
+                &dir,
+                "--out",
+                &out,
+                "--debounce-ms",
+                "200",
+                "--status",
+                &status,
+                "--status-interval-ms",
+                "500",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            if native {
+                args.extend(["--speaker".to_string(), "native".to_string()]);
+            } else {
+                let frr = FrrRouter::start(
+                    node,
+                    FrrDaemon::ALL,
+                    &format!("frr defaults traditional\nhostname {name}\n"),
+                );
+                args.extend([
+                    "--reload".to_string(),
+                    "--vty-socket-dir".to_string(),
+                    frr.dir().display().to_string(),
+                ]);
+                node_frrs.push(frr);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            agents.push(node.spawn("node-agent", &args));
         }
         Some(Topology {
             lab,
@@ -541,4 +558,95 @@ fn e2e_frr_scenario2_advertise() {
     assert_eq!(r.gateways(), ["192.168.111.11", "192.168.111.12"]);
     assert!(fabric.kernel_route("10.100.3.0/24").is_none());
     println!("TIMING scenario2 (FRR): whole test {:?}", t0.elapsed());
+}
+
+#[test]
+fn e2e_agent_native_scenario1_import() {
+    let Some(t) = Topology::start_mode("e2e_native_s1", "scenario1-import", false, true) else {
+        return;
+    };
+    t.fabric.route_add("10.100.1.0/24 via 192.168.111.11");
+    let start = Instant::now();
+    for (i, node) in t.nodes.iter().enumerate() {
+        assert!(
+            wait_until(Duration::from_secs(40), || has_route_via(
+                node,
+                "172.26.0.0/16",
+                "192.168.111.1"
+            )),
+            "node{} (native): no 172.26.0.0/16 via 192.168.111.1 proto bgp:\n{}\n{}\n{}",
+            i + 1,
+            node.route_table_text(),
+            t.fabric_frr.vtysh("show bgp summary"),
+            t.agent_logs()
+        );
+        assert!(
+            node.kernel_route("172.27.0.0/16").is_none(),
+            "node{} has the decoy",
+            i + 1
+        );
+    }
+    println!(
+        "TIMING scenario1 (native agent): agents started -> 172.26.0.0/16 in all three kernels: {:?}",
+        start.elapsed()
+    );
+    assert!(t.node_frrs.is_empty());
+    let node1 = &t.nodes[0];
+    assert!(wait_until(Duration::from_secs(5), || ping_from(
+        node1,
+        "10.100.1.10",
+        "172.26.0.3"
+    )));
+    assert!(http_from(node1, "10.100.1.10", "http://172.26.0.3:8080/"));
+    assert!(
+        wait_until(Duration::from_secs(5), || t.status(0)["bgp"]
+            .as_array()
+            .is_some_and(|b| b.iter().any(
+                |x| x["peer"] == "192.168.111.1" && x["state"] == "Established"
+            ))),
+        "{}",
+        t.status(0)
+    );
+
+    let file = "frrconfiguration-import-provider.yaml";
+    let saved = t.remove(file);
+    let start = Instant::now();
+    for (i, node) in t.nodes.iter().enumerate() {
+        assert!(
+            wait_until(Duration::from_secs(20), || node
+                .kernel_route("172.26.0.0/16")
+                .is_none()),
+            "node{} (native): 172.26.0.0/16 not removed\n{}",
+            i + 1,
+            t.agent_logs()
+        );
+    }
+    println!(
+        "TIMING scenario1 (native agent): FRRConfiguration deleted -> route gone: {:?}",
+        start.elapsed()
+    );
+    assert!(!ping_from(node1, "10.100.1.10", "172.26.0.3"));
+    t.restore(file, &saved);
+    let start = Instant::now();
+    for (i, node) in t.nodes.iter().enumerate() {
+        assert!(
+            wait_until(Duration::from_secs(30), || has_route_via(
+                node,
+                "172.26.0.0/16",
+                "192.168.111.1"
+            )),
+            "node{} (native): 172.26.0.0/16 not restored\n{}",
+            i + 1,
+            t.agent_logs()
+        );
+    }
+    println!(
+        "TIMING scenario1 (native agent): FRRConfiguration restored -> route back: {:?}",
+        start.elapsed()
+    );
+    assert!(wait_until(Duration::from_secs(5), || ping_from(
+        node1,
+        "10.100.1.10",
+        "172.26.0.3"
+    )));
 }

@@ -7,10 +7,12 @@
 //!   scenario, files written, `vtysh -C` checks, and a readable summary.
 //! - [`source`]: the node agent's manifest directory, loaded as one cluster.
 //! - [`run`]: the node agent's loop (`node-agent` binary): watch, render, reload, report.
+//! - [`native`]: the node agent's native mode (no FRR: the suite's own speaker).
 //! - [`status`]: BGP and BFD session state read from FRR's JSON output.
 //!
 //! The logic is in `crd-model` and `frr-render`; this module wires them together.
 
+pub mod native;
 pub mod pipeline;
 pub mod run;
 pub mod source;

@@ -39,8 +39,10 @@ pub struct AgentOptions {
     /// Status JSON file (written after every change and every `status_interval`).
     pub status_file: Option<PathBuf>,
     pub status_interval: Duration,
-    /// Stop after the first apply (or first error).
+    /// Stop after the first apply (or first error); FRR mode only.
     pub once: bool,
+    /// Run the suite's own BGP/BFD speaker instead of driving FRR.
+    pub native: bool,
 }
 
 /// Writes the validated configuration to a file instead of reloading FRR.
@@ -99,7 +101,7 @@ macro_rules! with_reloader {
     };
 }
 
-fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
+pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
     if let Some(d) = path.parent()
         && !d.as_os_str().is_empty()
     {
@@ -144,6 +146,9 @@ pub fn plan_node(state: &ClusterState, node: &str) -> NodePlan {
 /// The node agent: runs until `stop` receives (or forever), or after the first apply with
 /// `once`. Errors only for setup failures (watcher, work directory).
 pub fn run(opts: &AgentOptions, stop: Option<mpsc::Receiver<()>>) -> Result<(), String> {
+    if opts.native {
+        return super::native::run_native(opts, stop);
+    }
     let (tx, rx) = mpsc::channel::<()>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if res.is_ok() {

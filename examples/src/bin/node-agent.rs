@@ -49,7 +49,8 @@ struct Args {
     /// Apply once and exit.
     #[arg(long)]
     once: bool,
-    /// Only FRR mode is implemented here ("frr").
+    /// "frr": render for and drive FRR; "native": no FRR, run the suite's own BGP/BFD speaker
+    /// (it listens on port 179 and installs imported routes in the kernel, proto bgp).
     #[arg(long, default_value = "frr")]
     speaker: String,
 }
@@ -62,11 +63,16 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    if args.speaker != "frr" {
-        eprintln!(
-            "error: --speaker {}: only the FRR mode (--speaker frr) is implemented",
-            args.speaker
-        );
+    let native = match args.speaker.as_str() {
+        "frr" => false,
+        "native" => true,
+        other => {
+            eprintln!("error: --speaker {other}: expected frr or native");
+            return ExitCode::from(2);
+        }
+    };
+    if native && (args.reload || args.once) {
+        eprintln!("error: --reload and --once are for --speaker frr");
         return ExitCode::from(2);
     }
     let work_dir = args.work_dir.clone().unwrap_or_else(|| {
@@ -85,6 +91,7 @@ fn main() -> ExitCode {
         status_file: args.status,
         status_interval: Duration::from_millis(args.status_interval_ms),
         once: args.once,
+        native,
     };
     match run(&opts, None) {
         Ok(()) => ExitCode::SUCCESS,
