@@ -404,8 +404,18 @@ fn e2e_frr_scenario1_import() {
 
 #[test]
 fn e2e_frr_scenario2_advertise() {
+    scenario2("e2e_frr_s2", false);
+}
+
+#[test]
+fn e2e_agent_native_scenario2_advertise() {
+    scenario2("e2e_native_s2", true);
+}
+
+fn scenario2(test: &str, native: bool) {
     let t0 = Instant::now();
-    let Some(t) = Topology::start("e2e_frr_s2", "scenario2-advertise", true) else {
+    let mode = if native { "native agent" } else { "FRR" };
+    let Some(t) = Topology::start_mode(test, "scenario2-advertise", true, native) else {
         return;
     };
     let fabric = &t.fabric;
@@ -429,7 +439,7 @@ fn e2e_frr_scenario2_advertise() {
     let r = fabric.wait_kernel_route_where("10.100.0.0/16", Duration::from_secs(20), |r| ecmp3(r));
     assert_eq!(r.protocol.as_deref(), Some("bgp"));
     println!(
-        "TIMING scenario2 (FRR): agents started -> fabric has the three /24s and the /16 with 3 ECMP next hops: {:?}",
+        "TIMING scenario2 ({mode}): agents started -> fabric has the three /24s and the /16 with 3 ECMP next hops: {:?}",
         start.elapsed()
     );
     // the server reaches a workload by its own address (no NAT)
@@ -473,7 +483,7 @@ fn e2e_frr_scenario2_advertise() {
         );
     }
     println!(
-        "TIMING scenario2 (FRR): RouteAdvertisements deleted -> /24s withdrawn: {:?}",
+        "TIMING scenario2 ({mode}): RouteAdvertisements deleted -> /24s withdrawn: {:?}",
         start.elapsed()
     );
     assert!(
@@ -514,7 +524,7 @@ fn e2e_frr_scenario2_advertise() {
     }
     fabric.wait_kernel_route_where("10.100.0.0/16", Duration::from_secs(20), |r| ecmp3(r));
     println!(
-        "TIMING scenario2 (FRR): manifests restored -> routes back: {:?}",
+        "TIMING scenario2 ({mode}): manifests restored -> routes back: {:?}",
         start.elapsed()
     );
     assert!(t.server.wait_ping("10.100.2.10", Duration::from_secs(10)));
@@ -548,7 +558,7 @@ fn e2e_frr_scenario2_advertise() {
         )
     });
     println!(
-        "TIMING scenario2 (FRR): node3 link down -> fabric dropped its next hop after {failover:?} (BFD 100 ms x 3)"
+        "TIMING scenario2 ({mode}): node3 link down -> fabric dropped its next hop after {failover:?} (BFD 100 ms x 3)"
     );
     assert!(
         failover < Duration::from_secs(1),
@@ -557,7 +567,7 @@ fn e2e_frr_scenario2_advertise() {
     let r = fabric.kernel_route("10.100.0.0/16").unwrap();
     assert_eq!(r.gateways(), ["192.168.111.11", "192.168.111.12"]);
     assert!(fabric.kernel_route("10.100.3.0/24").is_none());
-    println!("TIMING scenario2 (FRR): whole test {:?}", t0.elapsed());
+    println!("TIMING scenario2 ({mode}): whole test {:?}", t0.elapsed());
 }
 
 #[test]
