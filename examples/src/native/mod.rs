@@ -118,7 +118,7 @@ pub struct NativeHandle {
 impl NativeHandle {
     /// Starts the speaker for `config` on a new thread in the current network namespace.
     pub fn spawn(config: frr_render::Config, options: Options) -> NativeHandle {
-        Self::spawn_with(config, options, |f| std::thread::spawn(f))
+        Self::spawn_with(config, options, std::thread::spawn)
     }
 
     /// Starts the speaker on the thread `spawner` creates (e.g. the lab's

@@ -300,10 +300,10 @@ impl<S: RouteSink> Native<S> {
 
     fn set_listener_key(&self, peer: IpAddr, password: Option<&str>) {
         for (l, _) in &self.listeners {
-            if let Err(e) = socket::set_md5(&**l, peer, password) {
-                if password.is_some() {
-                    tracing::warn!(%peer, "TCP-MD5 key on listener: {e}");
-                }
+            if let Err(e) = socket::set_md5(&**l, peer, password)
+                && password.is_some()
+            {
+                tracing::warn!(%peer, "TCP-MD5 key on listener: {e}");
             }
         }
     }
