@@ -15,7 +15,6 @@
 //! unnumbered neighbors and raw FRR text. The keepalive interval follows the negotiated hold
 //! time (hold/3), not `keepalive_time`.
 
-pub mod agent;
 pub mod kernel;
 pub mod plan;
 mod runner;
