@@ -378,7 +378,7 @@ fn e2e_frr_scenario1_import() {
     let start = Instant::now();
     for (i, node) in t.nodes.iter().enumerate() {
         assert!(
-            wait_until(Duration::from_secs(30), || has_route_via(
+            wait_until(Duration::from_secs(45), || has_route_via(
                 node,
                 "172.26.0.0/16",
                 "192.168.111.1"
@@ -513,7 +513,7 @@ fn scenario2(test: &str, native: bool) {
     for n in 1..=3 {
         let gw = format!("192.168.111.1{n}");
         assert!(
-            wait_until(Duration::from_secs(30), || has_route_via(
+            wait_until(Duration::from_secs(45), || has_route_via(
                 fabric,
                 &format!("10.100.{n}.0/24"),
                 &gw
@@ -640,7 +640,7 @@ fn e2e_agent_native_scenario1_import() {
     let start = Instant::now();
     for (i, node) in t.nodes.iter().enumerate() {
         assert!(
-            wait_until(Duration::from_secs(30), || has_route_via(
+            wait_until(Duration::from_secs(45), || has_route_via(
                 node,
                 "172.26.0.0/16",
                 "192.168.111.1"
