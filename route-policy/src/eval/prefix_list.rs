@@ -1,16 +1,23 @@
-//! Prefix lists compiled to a multibit trie.
+//! Prefix lists compiled to a multibit trie with per-length answer profiles.
 //!
-//! The root is a table indexed by the first [`ROOT_BITS`] bits (8 for small lists); below it, nodes consume
-//! [`STRIDE`] bits each. Each entry `P/len` with its length range `[lo, hi]` (FRR's ge/le rules)
-//! is stored in the level that holds length `len`, expanded over the slots its remaining bits
-//! cover. Each slot keeps its candidates sorted by `seq`. A lookup walks the route's own bits
-//! (one root slot, then at most `(route_len - root_bits) / STRIDE + 1` nodes) and keeps the
-//! lowest sequence number whose range contains the route's length: the same entry FRR's
-//! first-match scan in `seq` order finds.
+//! The root is a table indexed by the first [`ROOT_BITS`] bits (8 for small lists); below it, nodes
+//! consume [`STRIDE`] bits each. Each entry `P/len` with its length range `[lo, hi]` (FRR's ge/le
+//! rules) belongs to the level that holds length `len` and is expanded over the slots its
+//! remaining bits cover. A slot does not keep its entries: it keeps a *profile*, the answer of
+//! those entries for every route length `L` (the lowest-seq entry whose range holds `L`), as one
+//! `u32` per length: `rank << 1 | permit`, where `rank` orders entries by seq, and `u32::MAX` when
+//! none holds `L`. Slots with the same entries share a profile.
+//!
+//! A lookup walks the route's own bits (one root slot, then at most
+//! `(route_len - root_bits) / STRIDE + 1` nodes) and takes the minimum of the visited slots'
+//! profile values at the route's length: the lowest-seq covering entry, which is the one FRR's
+//! first-match scan in seq order finds. No per-slot candidate scan, no branch on candidates.
+
+use std::collections::HashMap;
 
 use ipnet::IpNet;
 
-use crate::model::{Action, Afi, PrefixList};
+use crate::model::{Action, Afi, PrefixList, PrefixMatcher};
 
 /// Bits consumed per trie level below the root.
 const STRIDE: u32 = 4;
@@ -21,45 +28,24 @@ const ROOT_BITS: u32 = 16;
 const SMALL_ROOT_BITS: u32 = 8;
 /// Lists with at least this many entries get the large root.
 const LARGE_LIST: usize = 512;
+/// Profile value when no entry holds the length.
+const NO_MATCH: u32 = u32::MAX;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Slot {
     /// Child node index (0: none; the root is never a child).
     child: u32,
-    /// The lowest-seq candidate, inline to save a memory access ([`Cand::NONE`] if none).
-    first: Cand,
-    /// Further candidates `cands[start..start + len]`, sorted by seq.
-    start: u32,
-    len: u32,
+    /// Profile index (0: the empty profile, all [`NO_MATCH`]).
+    profile: u32,
 }
 
-impl Default for Slot {
-    fn default() -> Self {
-        Slot {
-            child: 0,
-            first: Cand::NONE,
-            start: 0,
-            len: 0,
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
+/// An entry as the compiler places it: seq rank, length range, action.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Cand {
-    seq: u32,
+    rank: u32,
     lo: u8,
     hi: u8,
     permit: bool,
-}
-
-impl Cand {
-    /// Matches no length (`lo > hi`).
-    const NONE: Cand = Cand {
-        seq: u32::MAX,
-        lo: u8::MAX,
-        hi: 0,
-        permit: false,
-    };
 }
 
 /// A prefix list ready for fast lookups.
@@ -70,7 +56,8 @@ pub struct CompiledPrefixList {
     root_bits: u32,
     root: Vec<Slot>,
     nodes: Vec<[Slot; FANOUT]>,
-    cands: Vec<Cand>,
+    /// Profiles, `max_len + 1` values each.
+    profiles: Vec<u32>,
 }
 
 impl std::fmt::Debug for CompiledPrefixList {
@@ -78,7 +65,10 @@ impl std::fmt::Debug for CompiledPrefixList {
         f.debug_struct("CompiledPrefixList")
             .field("afi", &self.afi)
             .field("nodes", &(self.nodes.len() + 1))
-            .field("candidates", &self.cands.len())
+            .field(
+                "profiles",
+                &(self.profiles.len() / (usize::from(self.afi.max_len()) + 1)),
+            )
             .finish()
     }
 }
@@ -106,34 +96,43 @@ fn nibble(addr: u128, depth: u32) -> usize {
     }
 }
 
+type TmpSlot = (u32, Vec<Cand>);
+
 impl CompiledPrefixList {
     /// Compile a prefix list.
     pub fn new(list: &PrefixList) -> Self {
-        type TmpSlot = (u32, Vec<Cand>);
         let root_bits = if list.entries.len() >= LARGE_LIST {
             ROOT_BITS
         } else {
             SMALL_ROOT_BITS
         };
+        let max_len = list.afi.max_len();
+        // Rank entries by seq; a stable sort keeps list order among equal seqs, as the oracle does.
+        let mut order: Vec<usize> = (0..list.entries.len()).collect();
+        order.sort_by_key(|&i| list.entries[i].seq);
         let mut root: Vec<TmpSlot> = vec![Default::default(); 1 << root_bits];
         // Index 0 is a placeholder so that child 0 means "none".
         let mut tmp: Vec<[TmpSlot; FANOUT]> = vec![Default::default()];
-        for e in &list.entries {
-            let (lo, hi) = e.matcher.len_range(list.afi);
-            if lo > hi {
-                continue;
-            }
+        for (rank, &i) in order.iter().enumerate() {
+            let e = &list.entries[i];
             let (addr, plen) = match &e.matcher {
-                crate::model::PrefixMatcher::Any => (0u128, 0u32),
-                crate::model::PrefixMatcher::Prefix { prefix, .. } => {
+                PrefixMatcher::Any => (0u128, 0u32),
+                PrefixMatcher::Prefix { prefix, .. } => {
                     if Afi::of(prefix) != list.afi {
                         continue;
                     }
                     (bits(prefix), u32::from(prefix.prefix_len()))
                 }
             };
+            // A route shorter than the entry's prefix is never covered by it.
+            let (lo, hi) = e.matcher.len_range(list.afi);
+            let lo = lo.max(plen as u8);
+            let hi = hi.min(max_len);
+            if lo > hi {
+                continue;
+            }
             let cand = Cand {
-                seq: e.seq,
+                rank: rank as u32,
                 lo,
                 hi,
                 permit: e.action == Action::Permit,
@@ -176,27 +175,36 @@ impl CompiledPrefixList {
                 slot.1.push(cand);
             }
         }
-        let mut cands = Vec::new();
-        let mut flatten = |(child, mut cs): TmpSlot| {
-            cs.sort_by_key(|c| c.seq);
-            let first = cs.first().copied().unwrap_or(Cand::NONE);
-            let rest = cs.get(1..).unwrap_or(&[]);
-            let s = Slot {
-                child,
-                first,
-                start: cands.len() as u32,
-                len: rest.len() as u32,
-            };
-            cands.extend_from_slice(rest);
-            s
+        let width = usize::from(max_len) + 1;
+        let mut profiles = vec![NO_MATCH; width];
+        // Candidates are pushed in rank order, so equal sets are equal vectors.
+        let mut seen: HashMap<Vec<Cand>, u32> = HashMap::new();
+        let mut flatten = |(child, cs): TmpSlot| {
+            if cs.is_empty() {
+                return Slot { child, profile: 0 };
+            }
+            let next = (profiles.len() / width) as u32;
+            let profile = *seen.entry(cs).or_insert_with_key(|cs| {
+                let base = profiles.len();
+                profiles.resize(base + width, NO_MATCH);
+                // Lowest rank first: each length takes the first candidate holding it.
+                for c in cs.iter().rev() {
+                    let v = c.rank << 1 | u32::from(c.permit);
+                    for p in &mut profiles[base + usize::from(c.lo)..=base + usize::from(c.hi)] {
+                        *p = v;
+                    }
+                }
+                next
+            });
+            Slot { child, profile }
         };
         let root: Vec<Slot> = root.into_iter().map(&mut flatten).collect();
         let nodes: Vec<[Slot; FANOUT]> = tmp
             .into_iter()
             .map(|n| {
                 let mut out = [Slot::default(); FANOUT];
-                for (i, ts) in n.into_iter().enumerate() {
-                    out[i] = flatten(ts);
+                for (o, ts) in out.iter_mut().zip(n) {
+                    *o = flatten(ts);
                 }
                 out
             })
@@ -207,7 +215,7 @@ impl CompiledPrefixList {
             root_bits,
             root,
             nodes,
-            cands,
+            profiles,
         }
     }
 
@@ -228,47 +236,20 @@ impl CompiledPrefixList {
         }
         let addr = bits(prefix);
         let len = u32::from(prefix.prefix_len());
-        let mut best_seq = u32::MAX;
-        let mut best = false;
-        let mut found = false;
-        let mut check = |slot: &Slot| {
-            let c = slot.first;
-            if found && c.seq >= best_seq {
-                return; // every candidate of the slot comes later
-            }
-            if u32::from(c.lo) <= len && len <= u32::from(c.hi) {
-                best_seq = c.seq;
-                best = c.permit;
-                found = true;
-                return;
-            }
-            if slot.len == 0 {
-                return;
-            }
-            for c in &self.cands[slot.start as usize..(slot.start + slot.len) as usize] {
-                if found && c.seq >= best_seq {
-                    break;
-                }
-                if u32::from(c.lo) <= len && len <= u32::from(c.hi) {
-                    best_seq = c.seq;
-                    best = c.permit;
-                    found = true;
-                    break;
-                }
-            }
-        };
+        let width = usize::from(self.afi.max_len()) + 1;
+        let at = |slot: &Slot| self.profiles[slot.profile as usize * width + len as usize];
         let slot = &self.root[root_index(addr, self.root_bits)];
-        check(slot);
+        let mut best = at(slot);
         let mut child = slot.child;
         let mut d = self.root_bits;
         // Nodes at depth d hold entries of length >= d: none can match a shorter route.
         while child != 0 && d <= len {
             let slot = &self.nodes[child as usize][nibble(addr, d)];
-            check(slot);
+            best = best.min(at(slot));
             child = slot.child;
             d += STRIDE;
         }
-        if found && best {
+        if best & 1 == 1 && best != NO_MATCH {
             Action::Permit
         } else {
             Action::Deny
