@@ -26,6 +26,8 @@ use tokio::sync::mpsc;
 
 pub use plan::{PeerPlan, Plan, PlanDiff, PlanError, diff, plan};
 pub use runner::run;
+#[cfg(test)]
+use runner::run_with;
 
 /// Run-time options that are not part of the FRR configuration.
 #[derive(Debug, Clone)]

@@ -142,7 +142,7 @@ pub async fn run(
     run_with(config, options, events, commands, IpCommand).await
 }
 
-async fn run_with<S: RouteSink>(
+pub(crate) async fn run_with<S: RouteSink>(
     config: frr_render::Config,
     options: Options,
     events: mpsc::UnboundedSender<NativeEvent>,

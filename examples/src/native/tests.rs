@@ -238,3 +238,145 @@ fn neighbor_parameters_follow_the_model() {
     c4.routers[0].neighbors[0].password = frr_render::model::Password("other".into());
     assert_eq!(diff(&p, &plan(&c4).unwrap()).restarted, vec![addr]);
 }
+
+/// Records `ip` commands instead of running them.
+#[derive(Clone, Default)]
+struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl super::kernel::RouteSink for Recorder {
+    fn ip(&mut self, args: &[String]) -> Result<(), String> {
+        self.0.lock().unwrap().push(args.join(" "));
+        Ok(())
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn config(json: serde_json::Value) -> frr_render::Config {
+    serde_json::from_value(json).expect("model JSON")
+}
+
+/// Two native speakers over loopback (no root: kernel changes are recorded): the node
+/// imports only what its `-in` route map allows, a reload re-evaluates with the new map
+/// (route refresh), and shutdown removes the routes.
+#[test]
+fn two_speakers_import_policy_and_reload() {
+    use super::{NativeCommand, NativeEvent, Options};
+    let (pa, pb) = (free_port(), free_port());
+    let node = |allowed: &[&str]| {
+        let prefixes: Vec<_> = allowed
+            .iter()
+            .map(|p| serde_json::json!({"ip_family": "ipv4", "prefix": p}))
+            .collect();
+        config(
+            serde_json::json!({"routers": [{"my_asn": 64512, "neighbors": [{
+            "ip_family": "ipv4", "asn": "64500", "addr": "127.0.0.1", "port": pb,
+            "connect_time": 1, "incoming": {"prefixes_v4": prefixes}}]}]}),
+        )
+    };
+    let fabric = config(serde_json::json!({"routers": [{"my_asn": 64500,
+        "ipv4_prefixes": ["172.26.0.0/16", "172.27.0.0/16"],
+        "neighbors": [{"ip_family": "ipv4", "asn": "64512", "addr": "127.0.0.1", "port": pa,
+            "connect_time": 1,
+            "outgoing": {"prefixes_v4": ["172.26.0.0/16", "172.27.0.0/16"]}}]}]}));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let rec = Recorder::default();
+    let log = rec.0.clone();
+    let events: Vec<NativeEvent> = rt.block_on(async move {
+        let (ftx, _frx) = tokio::sync::mpsc::unbounded_channel();
+        let (fctx, fcrx) = tokio::sync::mpsc::unbounded_channel();
+        let fopts = Options {
+            router_id: Some("10.0.0.2".parse().unwrap()),
+            listen_port: pb,
+            hostname: "fabric".into(),
+        };
+        let f = tokio::spawn(super::run_with(
+            fabric,
+            fopts,
+            ftx,
+            fcrx,
+            Recorder::default(),
+        ));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let (ctx, crx) = tokio::sync::mpsc::unbounded_channel();
+        let opts = Options {
+            router_id: Some("10.0.0.1".parse().unwrap()),
+            listen_port: pa,
+            hostname: "node".into(),
+        };
+        let n = tokio::spawn(super::run_with(
+            node(&["172.26.0.0/16"]),
+            opts,
+            tx,
+            crx,
+            rec,
+        ));
+        let mut seen = Vec::new();
+        let mut wait_for = async |want: &dyn Fn(&NativeEvent) -> bool| {
+            tokio::time::timeout(std::time::Duration::from_secs(20), async {
+                while let Some(e) = rx.recv().await {
+                    let hit = want(&e);
+                    seen.push(e);
+                    if hit {
+                        return;
+                    }
+                }
+            })
+            .await
+            .unwrap_or_else(|_| panic!("timed out; events: {seen:?}"));
+        };
+        let installed = |p: &'static str| {
+            move |e: &NativeEvent| matches!(e, NativeEvent::RouteInstalled { prefix, .. } if prefix == p)
+        };
+        wait_for(&installed("172.26.0.0/16")).await;
+        // Give a filtered 172.27.0.0/16 time to show up if the route map let it through.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        ctx.send(NativeCommand::Reload(Box::new(node(&[
+            "172.26.0.0/16",
+            "172.27.0.0/16",
+        ]))))
+        .unwrap();
+        wait_for(&installed("172.27.0.0/16")).await;
+        ctx.send(NativeCommand::Shutdown).unwrap();
+        wait_for(&|e: &NativeEvent| matches!(e, NativeEvent::Stopped)).await;
+        n.await.unwrap().unwrap();
+        fctx.send(NativeCommand::Shutdown).unwrap();
+        f.await.unwrap().unwrap();
+        seen
+    });
+    let log = log.lock().unwrap().clone();
+    let first_27 = log.iter().position(|l| l.contains("172.27.0.0/16"));
+    let reload = events
+        .iter()
+        .position(|e| matches!(e, NativeEvent::Reloaded { .. }))
+        .expect("reloaded");
+    assert!(
+        events[..reload]
+            .iter()
+            .all(|e| !matches!(e, NativeEvent::RouteInstalled { prefix, .. } if prefix == "172.27.0.0/16")),
+        "decoy imported before the reload: {events:?}"
+    );
+    assert!(first_27.is_some(), "{log:?}");
+    assert!(
+        log.contains(
+            &"-4 route replace 172.26.0.0/16 proto 186 metric 20 nexthop via 127.0.0.1".to_string()
+        ),
+        "{log:?}"
+    );
+    // Shutdown removed both routes.
+    for p in ["172.26.0.0/16", "172.27.0.0/16"] {
+        assert!(
+            log.contains(&format!("-4 route del {p} proto 186 metric 20")),
+            "{p} not removed: {log:?}"
+        );
+    }
+}
