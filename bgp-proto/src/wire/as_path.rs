@@ -131,15 +131,18 @@ impl AsPath {
             let Some(seg) = self.segments.last_mut() else {
                 continue;
             };
-            seg.asns.reserve(n);
+            // `extend` of an exact-size iterator reserves once and keeps the length in a
+            // register, unlike a `push` per ASN.
             if four_octet {
-                for c in b.chunks_exact(4) {
-                    seg.asns.push(u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
-                }
+                seg.asns.extend(
+                    b.chunks_exact(4)
+                        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]])),
+                );
             } else {
-                for c in b.chunks_exact(2) {
-                    seg.asns.push(u16::from_be_bytes([c[0], c[1]]) as u32);
-                }
+                seg.asns.extend(
+                    b.chunks_exact(2)
+                        .map(|c| u16::from_be_bytes([c[0], c[1]]) as u32),
+                );
             }
         }
         Ok(())

@@ -52,13 +52,25 @@ impl Message {
             return Err(MessageError::Incomplete { needed: length });
         }
         let body = &buf[HEADER_LEN..length];
-        let mut errors = Vec::new();
         let message = match header.message_type {
             MessageType::Open => Message::Open(Open::decode_body(body, HEADER_LEN)?),
             MessageType::Update => {
-                let (u, errs) = Update::decode_body(body, HEADER_LEN, ctx)?;
-                errors = errs;
-                Message::Update(u)
+                // Decoded in place in the value returned, so the update is never moved.
+                let mut out = Ok(Decoded {
+                    message: Message::Update(Update::default()),
+                    length,
+                    errors: Vec::new(),
+                });
+                if let Ok(Decoded {
+                    message: Message::Update(u),
+                    errors,
+                    ..
+                }) = &mut out
+                    && let Err(e) = u.decode_body_into(body, HEADER_LEN, ctx, errors)
+                {
+                    out = Err(e.into());
+                }
+                return out;
             }
             MessageType::Notification => {
                 Message::Notification(Notification::decode_body(body, HEADER_LEN)?)
@@ -71,7 +83,7 @@ impl Message {
         Ok(Decoded {
             message,
             length,
-            errors,
+            errors: Vec::new(),
         })
     }
 

@@ -68,6 +68,22 @@ impl Update {
         base: usize,
         ctx: &SessionContext,
     ) -> Result<(Update, Vec<DecodeError>), DecodeError> {
+        let mut u = Update::default();
+        let mut errors = Vec::new();
+        u.decode_body_into(body, base, ctx, &mut errors)?;
+        Ok((u, errors))
+    }
+
+    /// [`decode_body`](Self::decode_body) into `self` (expected empty), filling the vectors in
+    /// place so no decoded value is moved through return values on the hot path. On `Err`,
+    /// `self` holds whatever was decoded before the fatal error.
+    pub(crate) fn decode_body_into(
+        &mut self,
+        body: &[u8],
+        base: usize,
+        ctx: &SessionContext,
+        errors: &mut Vec<DecodeError>,
+    ) -> Result<(), DecodeError> {
         let mut r = Reader::new(body, base, (3, 1));
         let wlen = r.u16("withdrawn routes length")? as usize;
         let mut wr = r.sub(wlen, "withdrawn routes")?;
@@ -77,30 +93,36 @@ impl Update {
         let nlri_bytes = r.rest();
         let add_path = ctx.add_path_rx(AfiSafi::IPV4_UNICAST);
 
-        let mut withdrawn = Vec::new();
         if wlen != 0 {
-            withdrawn.reserve(wlen / 4);
-            prefix::decode_ipv4(&mut wr, add_path, &mut withdrawn)?;
+            self.withdrawn.reserve(wlen / 4);
+            prefix::decode_ipv4(&mut wr, add_path, &mut self.withdrawn)?;
         }
 
-        let mut errors = Vec::new();
         let mut seen = Seen::default();
-        let attributes = decode_attributes(ar, ctx, &mut seen, &mut errors)?;
+        decode_attributes(ar, ctx, &mut seen, errors, &mut self.attributes)?;
 
-        let mut nlri = Vec::new();
         if !nlri_bytes.is_empty() {
-            nlri.reserve(nlri_bytes.len() / 4);
+            // At most one prefix per octet; /24s (4 octets each) are the common case.
+            let n = nlri_bytes.len().div_ceil(4);
+            if self.nlri.capacity() == 0 {
+                self.nlri = Vec::with_capacity(n);
+            } else {
+                self.nlri.reserve(n);
+            }
             let mut nr = Reader::new(nlri_bytes, nlri_off, (3, 10));
-            prefix::decode_ipv4(&mut nr, add_path, &mut nlri)?;
+            prefix::decode_ipv4(&mut nr, add_path, &mut self.nlri)?;
         }
 
         // RFC 7606 §3(d): well-known mandatory attributes are only required with reachable NLRI.
-        let mp_announces = attributes
-            .iter()
-            .any(|a| matches!(a, PathAttribute::MpReach(m) if !m.nlri.is_empty()));
-        if !nlri.is_empty() || mp_announces {
+        let announces = !self.nlri.is_empty()
+            || (seen.contains(code::MP_REACH_NLRI)
+                && self
+                    .attributes
+                    .iter()
+                    .any(|a| matches!(a, PathAttribute::MpReach(m) if !m.nlri.is_empty())));
+        if announces {
             let mut need: &[u8] = &[code::ORIGIN, code::AS_PATH, code::NEXT_HOP];
-            if nlri.is_empty() {
+            if self.nlri.is_empty() {
                 need = &need[..2];
             }
             for &t in need {
@@ -116,14 +138,7 @@ impl Update {
                 }
             }
         }
-        Ok((
-            Update {
-                withdrawn,
-                attributes,
-                nlri,
-            },
-            errors,
-        ))
+        Ok(())
     }
 
     /// Decodes a whole UPDATE message (header included).
@@ -369,13 +384,18 @@ impl Update {
     }
 }
 
+/// Decodes every attribute of `ar` into `attributes`.
 fn decode_attributes(
     mut ar: Reader<'_>,
     ctx: &SessionContext,
     seen: &mut Seen,
     errors: &mut Vec<DecodeError>,
-) -> Result<Vec<PathAttribute>, DecodeError> {
-    let mut attributes = Vec::with_capacity(8);
+    attributes: &mut Vec<PathAttribute>,
+) -> Result<(), DecodeError> {
+    if !ar.is_empty() && attributes.capacity() == 0 {
+        // `with_capacity` allocates directly; `reserve` goes through the growth path.
+        *attributes = Vec::with_capacity(8);
+    }
     while !ar.is_empty() {
         let off = ar.offset();
         let rem = ar.remaining();
@@ -425,13 +445,13 @@ fn decode_attributes(
             );
             continue;
         }
-        match PathAttribute::decode_into(fl, t, value, off, ctx, &mut attributes) {
+        match PathAttribute::decode_into(fl, t, value, off, ctx, attributes) {
             Ok(()) => {}
             Err(e) if matches!(e.action, Action::SessionReset { .. }) => return Err(e),
             Err(e) => errors.push(e),
         }
     }
-    Ok(attributes)
+    Ok(())
 }
 
 /// Bytes left for NLRI once the header, both length fields and `fixed` attribute bytes are in.
@@ -866,10 +886,11 @@ impl<'a> UpdateView<'a> {
         let mut errors = Vec::new();
         let mut seen = Seen::default();
         let r = Reader::new(self.attributes, self.attr_base, (3, 1));
-        let attributes = decode_attributes(r, ctx, &mut seen, &mut errors).unwrap_or_else(|e| {
+        let mut attributes = Vec::new();
+        if let Err(e) = decode_attributes(r, ctx, &mut seen, &mut errors, &mut attributes) {
             errors.push(e);
-            Vec::new()
-        });
+            attributes = Vec::new();
+        }
         (
             Update {
                 withdrawn: self.withdrawn().collect(),
