@@ -374,26 +374,13 @@ impl PathAttribute {
                     2 => Origin::Incomplete,
                     v => return Err(located(ErrorKind::InvalidOrigin { value: v }, offset + hdr)),
                 };
-                // Pushing each small variant directly lets it be written in place.
-                out.push(P::Origin(o));
+                push_origin(out, o);
                 return Ok(());
             }
             code::AS_PATH | code::AS4_PATH => {
                 let four = type_code == code::AS4_PATH || ctx.four_octet_as;
-                out.push(if type_code == code::AS_PATH {
-                    P::AsPath(AsPath::default())
-                } else {
-                    P::As4Path(AsPath::default())
-                });
-                let res = match out.last_mut() {
-                    Some(P::AsPath(p) | P::As4Path(p)) => p.decode_into(&mut r, four),
-                    _ => Ok(()),
-                };
-                if let Err(e) = res {
-                    out.pop();
-                    return Err(relocate(e));
-                }
-                return Ok(());
+                return push_as_path(out, type_code == code::AS4_PATH, &mut r, four)
+                    .map_err(relocate);
             }
             code::NEXT_HOP => {
                 fixed(4)?;
@@ -402,17 +389,17 @@ impl PathAttribute {
                 if nh.is_unspecified() || nh.is_broadcast() || nh.is_multicast() {
                     return Err(located(ErrorKind::InvalidNextHop, offset + hdr));
                 }
-                out.push(P::NextHop(nh));
+                push_next_hop(out, nh);
                 return Ok(());
             }
             code::MULTI_EXIT_DISC => {
                 fixed(4)?;
-                out.push(P::MultiExitDisc(u32v()));
+                push_med(out, u32v());
                 return Ok(());
             }
             code::LOCAL_PREF => {
                 fixed(4)?;
-                out.push(P::LocalPref(u32v()));
+                push_local_pref(out, u32v());
                 return Ok(());
             }
             code::ATOMIC_AGGREGATE => {
@@ -443,13 +430,7 @@ impl PathAttribute {
             }
             code::COMMUNITIES => {
                 multiple(4)?;
-                out.push(P::Communities(SmallVec::new()));
-                if let Some(P::Communities(v)) = out.last_mut() {
-                    v.reserve(value.len() / 4);
-                    for c in value.chunks_exact(4) {
-                        v.push(Community(u32::from_be_bytes([c[0], c[1], c[2], c[3]])));
-                    }
-                }
+                push_communities(out, value);
                 return Ok(());
             }
             code::ORIGINATOR_ID => {
@@ -643,6 +624,82 @@ impl PathAttribute {
             a => Some(a.clone()),
         }
     }
+}
+
+// Pushes of the common attributes. `Vec::push(value)` builds the 80-octet enum in a stack
+// temporary (kept in memory for the unwind path of the growth call) and copies it with wide
+// loads right after narrow stores: a store-forwarding stall per attribute. Growing first and
+// pushing only when the capacity is known to suffice lets the variant be written straight
+// into the vector.
+
+/// Appends `f()`, written in place.
+#[inline(always)]
+fn push_in_place(out: &mut Vec<PathAttribute>, f: impl FnOnce() -> PathAttribute) {
+    if out.len() == out.capacity() {
+        out.reserve(1);
+    }
+    // Always true after `reserve`; the check removes the growth path from `push`.
+    if out.len() < out.capacity() {
+        out.push(f());
+    }
+}
+
+#[inline]
+fn push_origin(out: &mut Vec<PathAttribute>, o: Origin) {
+    push_in_place(out, || PathAttribute::Origin(o));
+}
+
+#[inline]
+fn push_next_hop(out: &mut Vec<PathAttribute>, a: Ipv4Addr) {
+    push_in_place(out, || PathAttribute::NextHop(a));
+}
+
+#[inline]
+fn push_med(out: &mut Vec<PathAttribute>, v: u32) {
+    push_in_place(out, || PathAttribute::MultiExitDisc(v));
+}
+
+#[inline]
+fn push_local_pref(out: &mut Vec<PathAttribute>, v: u32) {
+    push_in_place(out, || PathAttribute::LocalPref(v));
+}
+
+/// Appends COMMUNITIES decoded from `value` (a multiple of 4 octets) in place.
+#[inline]
+fn push_communities(out: &mut Vec<PathAttribute>, value: &[u8]) {
+    push_in_place(out, || PathAttribute::Communities(SmallVec::new()));
+    if let Some(PathAttribute::Communities(v)) = out.last_mut() {
+        v.extend(
+            value
+                .chunks_exact(4)
+                .map(|c| Community(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))),
+        );
+    }
+}
+
+/// Appends AS_PATH (or AS4_PATH) decoded from `r` in place; nothing is left on error.
+#[inline]
+fn push_as_path(
+    out: &mut Vec<PathAttribute>,
+    as4: bool,
+    r: &mut Reader<'_>,
+    four_octet: bool,
+) -> Result<(), DecodeError> {
+    push_in_place(out, || {
+        if as4 {
+            PathAttribute::As4Path(AsPath::default())
+        } else {
+            PathAttribute::AsPath(AsPath::default())
+        }
+    });
+    let res = match out.last_mut() {
+        Some(PathAttribute::AsPath(p) | PathAttribute::As4Path(p)) => p.decode_into(r, four_octet),
+        _ => Ok(()),
+    };
+    if res.is_err() {
+        out.pop();
+    }
+    res
 }
 
 /// MP attribute errors found before the family was known reset the session with Optional
