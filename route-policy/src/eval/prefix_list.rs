@@ -22,9 +22,10 @@ use crate::model::{Action, Afi, PrefixList, PrefixMatcher};
 /// Bits consumed per trie level below the root.
 const STRIDE: u32 = 4;
 const FANOUT: usize = 1 << STRIDE;
-/// Bits indexing the root table of large lists (one load replaces the four densest levels);
+/// Bits indexing the root table of large lists (one load replaces three levels while the root and
+/// its profiles stay small enough to remain cached);
 /// small lists use [`SMALL_ROOT_BITS`] to stay small.
-const ROOT_BITS: u32 = 16;
+const ROOT_BITS: u32 = 12;
 const SMALL_ROOT_BITS: u32 = 8;
 /// Lists with at least this many entries get the large root.
 const LARGE_LIST: usize = 512;
