@@ -124,10 +124,17 @@ impl AsPath {
                 },
                 ..e
             })?;
-            self.segments.push(AsPathSegment {
-                segment_type,
-                asns: SmallVec::new(),
-            });
+            // Growing first and pushing only with room keeps the growth call (and its unwind
+            // path) away from the new segment, which is then written in place.
+            if self.segments.len() == self.segments.capacity() {
+                self.segments.reserve(1);
+            }
+            if self.segments.len() < self.segments.capacity() {
+                self.segments.push(AsPathSegment {
+                    segment_type,
+                    asns: SmallVec::new(),
+                });
+            }
             let Some(seg) = self.segments.last_mut() else {
                 continue;
             };
