@@ -122,7 +122,7 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
 
-    /// Lists of 512+ entries use the 16-bit root table.
+    /// Lists of 512+ entries use the root table of the large-list layout.
     #[test]
     fn large_trie_agrees_with_linear_v4(
         l in sized_list(Afi::Ipv4, 600..900, 100_000),
