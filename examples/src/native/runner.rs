@@ -17,7 +17,6 @@ use bgp_proto::session::{
 use bgp_proto::wire::attribute::{NextHop, Origin, PathAttribute};
 use ipnet::IpNet;
 use route_policy::bgp_proto::RouteMapPolicy;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -26,6 +25,7 @@ use super::kernel::{Fib, FibChange, IpCommand, RouteSink};
 use super::plan::{PeerPlan, Plan, diff, plan};
 use super::{NativeCommand, NativeEvent, Options};
 use crate::speaker::socket::{self, SocketSecurity};
+use crate::speaker::stream::{StreamEvent, StreamIo, spawn_io};
 
 enum Net {
     Accepted(TcpStream, SocketAddr),
@@ -474,43 +474,17 @@ impl<S: RouteSink> Native<S> {
         }
         let id = self.next_conn;
         self.next_conn += 1;
-        let (mut rd, mut wr) = stream.into_split();
-        let tx = self.net_tx.clone();
-        let reader = tokio::spawn(async move {
-            let mut buf = vec![0u8; 65536];
-            loop {
-                match rd.read(&mut buf).await {
-                    Ok(0) | Err(_) => {
-                        let _ = tx.send(Net::Closed { slot: i, conn: id }).await;
-                        return;
-                    }
-                    Ok(n) => {
-                        let data = buf[..n].to_vec();
-                        if tx
-                            .send(Net::Bytes {
-                                slot: i,
-                                conn: id,
-                                data,
-                            })
-                            .await
-                            .is_err()
-                        {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        let (wtx, mut wrx) = mpsc::unbounded_channel::<Vec<u8>>();
-        let tx = self.net_tx.clone();
-        let writer_task = tokio::spawn(async move {
-            while let Some(b) = wrx.recv().await {
-                if wr.write_all(&b).await.is_err() {
-                    let _ = tx.send(Net::Closed { slot: i, conn: id }).await;
-                    return;
-                }
-            }
-            let _ = wr.shutdown().await;
+        let StreamIo {
+            writer: wtx,
+            reader,
+            writer_task,
+        } = spawn_io(stream, self.net_tx.clone(), move |event| match event {
+            StreamEvent::Bytes(data) => Net::Bytes {
+                slot: i,
+                conn: id,
+                data,
+            },
+            StreamEvent::Closed => Net::Closed { slot: i, conn: id },
         });
         let p = self.peer(i);
         p.conn = Some(Conn {

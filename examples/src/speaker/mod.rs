@@ -8,6 +8,7 @@
 
 mod runner;
 pub mod socket;
+pub(crate) mod stream;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;

@@ -14,11 +14,11 @@ use bgp_proto::session::{
 use bgp_proto::wire::attribute::{NextHop, Origin, PathAttribute};
 use bgp_proto::wire::capability::{AddPathFamily, AddPathMode, ExtendedNextHop};
 use bgp_proto::{Afi, AfiSafi, Notification};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::stream::{StreamEvent, StreamIo, spawn_io};
 use super::{Command, PeerConfig, RouteReport, SpeakerConfig, SpeakerEvent, socket};
 
 enum Net {
@@ -444,43 +444,17 @@ impl Speaker {
         }
         let id = self.next_conn;
         self.next_conn += 1;
-        let (mut rd, mut wr) = stream.into_split();
-        let tx = self.net_tx.clone();
-        let reader = tokio::spawn(async move {
-            let mut buf = vec![0u8; 65536];
-            loop {
-                match rd.read(&mut buf).await {
-                    Ok(0) | Err(_) => {
-                        let _ = tx.send(Net::Closed { peer: i, conn: id }).await;
-                        return;
-                    }
-                    Ok(n) => {
-                        let data = buf[..n].to_vec();
-                        if tx
-                            .send(Net::Bytes {
-                                peer: i,
-                                conn: id,
-                                data,
-                            })
-                            .await
-                            .is_err()
-                        {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        let (wtx, mut wrx) = mpsc::unbounded_channel::<Vec<u8>>();
-        let tx = self.net_tx.clone();
-        let writer_task = tokio::spawn(async move {
-            while let Some(b) = wrx.recv().await {
-                if wr.write_all(&b).await.is_err() {
-                    let _ = tx.send(Net::Closed { peer: i, conn: id }).await;
-                    return;
-                }
-            }
-            let _ = wr.shutdown().await;
+        let StreamIo {
+            writer: wtx,
+            reader,
+            writer_task,
+        } = spawn_io(stream, self.net_tx.clone(), move |event| match event {
+            StreamEvent::Bytes(data) => Net::Bytes {
+                peer: i,
+                conn: id,
+                data,
+            },
+            StreamEvent::Closed => Net::Closed { peer: i, conn: id },
         });
         p.conn = Some(Conn {
             id,
